@@ -1,0 +1,67 @@
+/// The record an op leaves on its output: which tensors it read, and how to send a gradient
+/// back to them.
+public final class GradFunction {
+    /// Creation order. Ops run in this order, so walking it backwards is a topological order of
+    /// the graph: backward needs no recursion, whatever the depth.
+    public let sequence: Int
+    /// The op's name, for error messages and debugging.
+    public let name: String
+    /// The tensors the op read, in the op's argument order.
+    public let inputs: [Tensor]
+    /// Accumulates the op's input gradients, given the gradient of its output and the output
+    /// itself (passed in, rather than captured, so that the output does not keep itself alive).
+    let backward: (_ gradOutput: Tensor, _ output: Tensor) -> Void
+
+    nonisolated(unsafe) private static var counter = 0
+
+    init(name: String, inputs: [Tensor], backward: @escaping (Tensor, Tensor) -> Void) {
+        GradFunction.counter &+= 1
+        self.sequence = GradFunction.counter
+        self.name = name
+        self.inputs = inputs
+        self.backward = backward
+    }
+}
+
+extension Tensor {
+    /// Attaches a `GradFunction` to `self` if grad mode is on and any input requires a
+    /// gradient. Ops call this on their freshly computed output.
+    @discardableResult
+    func recording(_ name: String, _ inputs: [Tensor],
+                   _ backward: @escaping (_ gradOutput: Tensor, _ output: Tensor) -> Void) -> Tensor {
+        guard GradMode.isEnabled else { return self }
+        var any = false
+        for t in inputs where t.requiresGrad { any = true; break }
+        guard any else { return self }
+        requiresGrad = true
+        gradFn = GradFunction(name: name, inputs: inputs, backward: backward)
+        return self
+    }
+
+    /// Adds a contribution to this tensor's gradient. `body` receives the destination and
+    /// whether it already holds a gradient (accumulate) or is fresh, uninitialized memory
+    /// (overwrite). Letting the op choose saves a fill and an add: BLAS writes with beta 0 or 1.
+    @inlinable
+    public func accumulateGradient(_ body: (UnsafeMutablePointer<Float>, _ accumulate: Bool) -> Void) {
+        guard requiresGrad else { return }
+        if let g = grad {
+            body(g.pointer, true)
+        } else {
+            let g = Tensor(uninitialized: shape)
+            body(g.pointer, false)
+            grad = g
+        }
+    }
+
+    /// Adds `values` (count scalars, laid out like this tensor) to its gradient.
+    @inlinable
+    public func accumulateGradient(adding values: UnsafePointer<Float>) {
+        accumulateGradient { dst, accumulate in
+            if accumulate {
+                for i in 0..<count { dst[i] += values[i] }
+            } else {
+                dst.update(from: values, count: count)
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class DataFormatsTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

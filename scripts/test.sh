@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine with Swift, then runs the test suite.
+# Usage: scripts/test.sh [extra `swift test` arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-system.sh
+# Release mode: the tests train real (small) networks and launch real mpirun jobs; -Onone
+# builds would make them several times slower than the extra compile time costs.
+exec swift test -c release "$@"
