@@ -10,9 +10,11 @@ public enum VectorMath {
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
         let clamped = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        // n = round(x / ln2)
-        var fx = clamped * 1.442_695_04 + 0.5
-        fx = fx.rounded(.down)
+        // n = round(x / ln2), by the 1.5·2²³ trick: adding it leaves the rounded integer in the
+        // low mantissa bits, which avoids the generic (scalarized) SIMD float-to-int conversion.
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let fx = shifted - magic
         let r = clamped - fx * 0.693_359_375 + fx * 2.121_944_4e-4
         var y: Vector = Vector(repeating: 1.987_569_15e-4)
         y = y * r + 1.398_199_95e-3
@@ -21,9 +23,10 @@ public enum VectorMath {
         y = y * r + 1.666_666_55e-1
         y = y * r + 5.000_000_1e-1
         y = y * (r * r) + r + 1
-        // Scale by 2^n through the exponent bits.
-        let n = SIMD8<Int32>(fx) &+ 127
-        let scale = unsafeBitCast(n &<< 23, to: Vector.self)
+        // Scale by 2^n through the exponent bits: n sits in the low bits of `shifted`.
+        let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
+        let exponent = (bits &- 0x4B40_0000 &+ 127) &<< 23
+        let scale = unsafeBitCast(exponent, to: Vector.self)
         return y * scale
     }
 

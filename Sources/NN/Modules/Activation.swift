@@ -1,0 +1,70 @@
+import Autograd
+
+/// The elementwise nonlinearities a model can use.
+public enum ActivationKind: Equatable, Sendable, Codable {
+    case sigmoid, tanh, relu, gelu
+    case leakyRelu(slope: Float)
+    case elu(alpha: Float)
+
+    /// Parses the CLI spelling: sigmoid, tanh, relu, leaky-relu, elu, gelu.
+    public init?(name: String) {
+        switch name {
+        case "sigmoid": self = .sigmoid
+        case "tanh": self = .tanh
+        case "relu": self = .relu
+        case "gelu": self = .gelu
+        case "leaky-relu", "leaky_relu", "leakyrelu": self = .leakyRelu(slope: 0.01)
+        case "elu": self = .elu(alpha: 1)
+        default: return nil
+        }
+    }
+
+    /// The CLI spelling.
+    public var name: String {
+        switch self {
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .relu: "relu"
+        case .gelu: "gelu"
+        case .leakyRelu: "leaky-relu"
+        case .elu: "elu"
+        }
+    }
+
+    /// All CLI spellings, for help and error messages.
+    public static let allNames = ["sigmoid", "tanh", "relu", "leaky-relu", "elu", "gelu"]
+
+    /// Whether the unit saturates at both ends (its derivative vanishes for large |x|).
+    public var saturates: Bool { self == .sigmoid || self == .tanh }
+
+    /// Applies the function.
+    public func apply(_ x: Tensor) -> Tensor {
+        switch self {
+        case .sigmoid: x.sigmoid()
+        case .tanh: x.tanh()
+        case .relu: x.relu()
+        case .gelu: x.gelu()
+        case .leakyRelu(let slope): x.leakyRelu(slope: slope)
+        case .elu(let alpha): x.elu(alpha: alpha)
+        }
+    }
+}
+
+/// A parameter-free activation layer (PyTorch's nn.Sigmoid, nn.ReLU, …).
+public final class Activation: Module {
+    public let kind: ActivationKind
+
+    public init(_ kind: ActivationKind) {
+        self.kind = kind
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor { kind.apply(x) }
+
+    public override var summary: String { kind.name }
+}
+
+/// Passes its input through unchanged (PyTorch's nn.Identity).
+public final class Identity: Module {
+    public override func forward(_ x: Tensor) -> Tensor { x }
+}

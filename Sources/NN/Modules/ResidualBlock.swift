@@ -1,0 +1,50 @@
+import Autograd
+
+/// The seed's residual block for [N, C, L]: conv(k3) → act → conv(k3), plus a shortcut (a 1×1
+/// conv when the channel counts differ, identity otherwise), then act.
+///
+/// Optional BatchNorm1d after each conv (`bn1`, `bn2`); with `residual: false` the shortcut is
+/// dropped, giving the plain deep conv net to compare against.
+public final class ResidualBlock: Module {
+    public let conv1: Conv1d
+    public let bn1: BatchNorm1d?
+    public let activation: Activation
+    public let conv2: Conv1d
+    public let bn2: BatchNorm1d?
+    public let shortcut: Module?
+    public let outputActivation: Activation
+
+    public init(_ inChannels: Int, _ outChannels: Int, activation kind: ActivationKind = .relu,
+                batchNorm: Bool = false, residual: Bool = true) {
+        // Registration order gives PyTorch's names: conv1, (bn1), relu, conv2, (bn2), shortcut.
+        conv1 = Conv1d(inChannels, outChannels, kernelSize: 3, padding: 1)
+        bn1 = batchNorm ? BatchNorm1d(outChannels) : nil
+        activation = Activation(kind)
+        conv2 = Conv1d(outChannels, outChannels, kernelSize: 3, padding: 1)
+        bn2 = batchNorm ? BatchNorm1d(outChannels) : nil
+        if residual {
+            shortcut = inChannels == outChannels ? Identity() : Conv1d(inChannels, outChannels, kernelSize: 1)
+        } else {
+            shortcut = nil
+        }
+        outputActivation = Activation(kind)
+        super.init()
+        registerModule("conv1", conv1)
+        if let bn1 { registerModule("bn1", bn1) }
+        registerModule("relu", activation)
+        registerModule("conv2", conv2)
+        if let bn2 { registerModule("bn2", bn2) }
+        if let shortcut { registerModule("shortcut", shortcut) }
+        registerModule("out_act", outputActivation)
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        var h = conv1(x)
+        if let bn1 { h = bn1(h) }
+        h = activation(h)
+        h = conv2(h)
+        if let bn2 { h = bn2(h) }
+        if let shortcut { h = h + shortcut(x) }
+        return outputActivation(h)
+    }
+}

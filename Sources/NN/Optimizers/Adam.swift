@@ -1,0 +1,65 @@
+import Autograd
+
+/// Adam and AdamW with PyTorch's bias correction and eps placement:
+///
+///     g ← ∇ + λ·p                         (Adam; AdamW instead does p ← p·(1 − γλ))
+///     m ← β₁·m + (1 − β₁)·g
+///     v ← β₂·v + (1 − β₂)·g²
+///     p ← p − (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+public final class Adam: Optimizer {
+    public let beta1: Float
+    public let beta2: Float
+    public let eps: Float
+    public let weightDecay: Float
+    /// Decoupled weight decay (AdamW) rather than L2 added to the gradient (Adam).
+    public let decoupledWeightDecay: Bool
+
+    public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                eps: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    /// AdamW: Adam with decoupled weight decay (PyTorch's default weight decay there is 0.01).
+    public static func adamW(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9,
+                             beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, eps: eps,
+             weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+                                count: Int, index: Int) {
+        let m = stateBuffer("exp_avg", index: index, count: count)
+        let v = stateBuffer("exp_avg_sq", index: index, count: count)
+        let t = Float(stepCount)
+        let bc1 = 1 - pow(beta1, t), bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
+        let stepSize = learningRate / bc1
+        let b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay
+        let decay: Float = decoupledWeightDecay ? 1 - learningRate * wd : 1
+        let l2: Float = decoupledWeightDecay ? 0 : wd
+        for i in 0..<count {
+            let pi = p[i] * decay
+            let gi = g[i] + l2 * p[i]
+            let mi = b1 * m[i] + (1 - b1) * gi
+            let vi = b2 * v[i] + (1 - b2) * gi * gi
+            m[i] = mi; v[i] = vi
+            p[i] = pi - stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps)
+        }
+    }
+}
+
+@inline(__always) func pow(_ base: Float, _ exponent: Float) -> Float {
+    Float(_pow(Double(base), Double(exponent)))
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _pow(_ a: Double, _ b: Double) -> Double { Glibc.pow(a, b) }
+#else
+import Darwin
+@inline(__always) private func _pow(_ a: Double, _ b: Double) -> Double { Darwin.pow(a, b) }
+#endif

@@ -1,0 +1,84 @@
+import Autograd
+
+/// Updates parameters from their gradients. Subclasses implement one rule each, exactly as
+/// PyTorch's optimizer of the same name documents it, so trajectories can be compared.
+///
+/// The optimizer holds the parameter list and its own per-parameter state (momentum buffers,
+/// moment estimates), never the model: the same model can be trained by any optimizer.
+open class Optimizer {
+    /// The parameters, in the order given.
+    public let parameters: [Tensor]
+    /// The learning rate used by the next `step()`; schedules set it before each step.
+    public var learningRate: Float
+    /// Steps taken so far.
+    public internal(set) var stepCount = 0
+    /// Per-parameter state tensors by name (e.g. "exp_avg"), created lazily on the first step.
+    public internal(set) var state: [[String: Tensor]]
+
+    public init(parameters: [Tensor], learningRate: Float) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.state = Array(repeating: [:], count: parameters.count)
+    }
+
+    /// Applies one update to every parameter that has a gradient.
+    public func step() {
+        stepCount += 1
+        for (i, p) in parameters.enumerated() {
+            guard let g = p.grad else { continue }
+            update(p.pointer, gradient: g.pointer, count: p.count, index: i)
+        }
+    }
+
+    /// Zeroes every parameter's gradient, keeping the storage.
+    public func zeroGrad() {
+        for p in parameters { p.zeroGrad() }
+    }
+
+    /// Updates one parameter in place. `index` selects its state.
+    open func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+                     count: Int, index: Int) {
+        preconditionFailure("\(type(of: self)) must override update")
+    }
+
+    /// The state tensor `name` of parameter `index`, created zeroed on first use.
+    public func stateBuffer(_ name: String, index: Int, count: Int) -> UnsafeMutablePointer<Float> {
+        if let t = state[index][name] { return t.pointer }
+        let t = Tensor.zeros([count])
+        state[index][name] = t
+        return t.pointer
+    }
+
+    /// Whether parameter `index` already has state `name` (momentum starts differently).
+    public func hasState(_ name: String, index: Int) -> Bool { state[index][name] != nil }
+
+    /// The state as flat named tensors ("<index>.<name>"), sorted for a stable file layout.
+    public func namedState() -> [(name: String, tensor: Tensor)] {
+        var result: [(String, Tensor)] = []
+        for (i, entries) in state.enumerated() {
+            for key in entries.keys.sorted() { result.append(("\(i).\(key)", entries[key]!)) }
+        }
+        return result
+    }
+
+    /// Restores state saved by `namedState()`; names that do not parse are reported.
+    public func loadNamedState(_ entries: [(name: String, values: [Float])], stepCount: Int) throws {
+        var fresh = Array(repeating: [String: Tensor](), count: parameters.count)
+        for (name, values) in entries {
+            let parts = name.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, let i = Int(parts[0]), i >= 0, i < parameters.count,
+                  values.count == parameters[i].count else {
+                throw OptimizerStateError(message: "optimizer state '\(name)' does not match the model's parameters")
+            }
+            fresh[i][String(parts[1])] = Tensor(values, shape: [values.count])
+        }
+        state = fresh
+        self.stepCount = stepCount
+    }
+}
+
+/// Optimizer state that does not fit the model it is loaded into.
+public struct OptimizerStateError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,53 @@
+import Autograd
+
+/// RMSprop as PyTorch implements it:
+///
+///     g ← ∇ + λ·p
+///     s ← α·s + (1 − α)·g²
+///     centered: a ← α·a + (1 − α)·g;  d ← √(s − a²) + ε;  else d ← √s + ε
+///     momentum μ > 0: b ← μ·b + g/d;  p ← p − γ·b;  else p ← p − γ·g/d
+public final class RMSprop: Optimizer {
+    public let alpha: Float
+    public let eps: Float
+    public let momentum: Float
+    public let centered: Bool
+    public let weightDecay: Float
+
+    public init(parameters: [Tensor], learningRate: Float = 0.01, alpha: Float = 0.99, eps: Float = 1e-8,
+                momentum: Float = 0, centered: Bool = false, weightDecay: Float = 0) {
+        self.alpha = alpha
+        self.eps = eps
+        self.momentum = momentum
+        self.centered = centered
+        self.weightDecay = weightDecay
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+                                count: Int, index: Int) {
+        let s = stateBuffer("square_avg", index: index, count: count)
+        let a = centered ? stateBuffer("grad_avg", index: index, count: count) : nil
+        let b = momentum > 0 ? stateBuffer("momentum_buffer", index: index, count: count) : nil
+        let alpha = alpha, lr = learningRate, wd = weightDecay, mu = momentum, eps = eps
+        for i in 0..<count {
+            let gi = g[i] + wd * p[i]
+            let si = alpha * s[i] + (1 - alpha) * gi * gi
+            s[i] = si
+            var denom: Float
+            if let a {
+                let ai = alpha * a[i] + (1 - alpha) * gi
+                a[i] = ai
+                denom = (si - ai * ai).squareRoot() + eps
+            } else {
+                denom = si.squareRoot() + eps
+            }
+            if let b {
+                let bi = mu * b[i] + gi / denom
+                b[i] = bi
+                p[i] -= lr * bi
+            } else {
+                p[i] -= lr * gi / denom
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Autograd
+
+/// Stochastic gradient descent with PyTorch's momentum, dampening, Nesterov and weight decay:
+///
+///     g ← ∇ + λ·p
+///     b ← g on the first step, else μ·b + (1 − τ)·g
+///     g ← g + μ·b (Nesterov) or b
+///     p ← p − γ·g
+public final class SGD: Optimizer {
+    public let momentum: Float
+    public let dampening: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+
+    public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
+                nesterov: Bool = false, weightDecay: Float = 0) {
+        precondition(!nesterov || (momentum > 0 && dampening == 0), "Nesterov needs momentum > 0 and no dampening")
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+                                count: Int, index: Int) {
+        let lr = learningRate, wd = weightDecay, mu = momentum
+        if mu == 0 {
+            if wd == 0 {
+                VectorMath.map2(p, g, p, count) { $0 - lr * $1 }
+            } else {
+                VectorMath.map2(p, g, p, count) { $0 - lr * ($1 + wd * $0) }
+            }
+            return
+        }
+        let first = !hasState("momentum_buffer", index: index)
+        let b = stateBuffer("momentum_buffer", index: index, count: count)
+        let keep = 1 - dampening
+        for i in 0..<count {
+            let d = g[i] + wd * p[i]
+            let buf = first ? d : mu * b[i] + keep * d
+            b[i] = buf
+            p[i] -= lr * (nesterov ? d + mu * buf : buf)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class DataFormatsTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
