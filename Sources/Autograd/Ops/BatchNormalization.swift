@@ -69,6 +69,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor, bias: Tensor,
     }
     let globalCount = count
     return out.recording("batchNorm", [x, weight, bias]) { g, _ in
+        // Reach x̂ through `xhat`, so that this closure owns the storage: a captured raw
+        // pointer does not keep it alive, and backward would read freed memory.
+        let ph = xhat.base
         let pg = g.pointer
         // Σdy and Σdy·x̂ per channel: the parameter gradients, and (summed globally when
         // synchronized) the two terms of the input gradient.

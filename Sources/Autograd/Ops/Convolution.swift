@@ -45,6 +45,9 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return out.recording("conv1d", inputs) { g, _ in
+        // Reach the patches through `cols`, so that this closure owns the storage: a captured
+        // raw pointer does not keep it alive, and backward would read freed memory.
+        let pc = cols.base
         // dY2[rows, O] from g[N, O, L_out].
         let dy2 = TensorStorage(uninitializedCount: rows * o)
         let pg = g.pointer, pd = dy2.base
