@@ -50,7 +50,7 @@ extension Tensor {
             let fn = t.gradFn!
             if let g = t.grad {
                 t.grad = nil
-                fn.backward(g, t)
+                fn.backward?(g, t)
             }
             for input in fn.inputs where input.requiresGrad && input.gradFn == nil {
                 let id = ObjectIdentifier(input)

@@ -7,10 +7,11 @@ public final class GradFunction {
     /// The op's name, for error messages and debugging.
     public let name: String
     /// The tensors the op read, in the op's argument order.
-    public let inputs: [Tensor]
+    public private(set) var inputs: [Tensor]
     /// Accumulates the op's input gradients, given the gradient of its output and the output
     /// itself (passed in, rather than captured, so that the output does not keep itself alive).
-    let backward: (_ gradOutput: Tensor, _ output: Tensor) -> Void
+    /// Nil only once the graph has been dismantled, when nothing can reach this op any more.
+    private(set) var backward: ((_ gradOutput: Tensor, _ output: Tensor) -> Void)?
 
     nonisolated(unsafe) private static var counter = 0
 
@@ -20,6 +21,31 @@ public final class GradFunction {
         self.name = name
         self.inputs = inputs
         self.backward = backward
+    }
+
+    /// Releases the graph behind `slot` (a dying tensor's `gradFn`) with a worklist.
+    ///
+    /// Left to ARC, releasing a graph recurses tensor → op → input → op → …: the stack grows
+    /// with the graph's depth, and about 2,000 ops overflow a 512 KiB thread stack. Here each
+    /// op that nothing else references hands its inputs to a local list; an input that is thereby
+    /// dying gives up its own op to the worklist before it is released, so no release recurses.
+    /// An op or tensor still referenced elsewhere is left alone, to be freed by its last owner.
+    static func dismantle(_ slot: inout GradFunction?) {
+        var pending: [GradFunction] = []
+        if let fn = slot { slot = nil; pending.append(fn) }
+        while var fn = pending.popLast() {
+            guard isKnownUniquelyReferenced(&fn) else { continue }
+            var inputs = fn.inputs
+            fn.inputs = []
+            // The closure captures the inputs too; `inputs` keeps them alive past this line.
+            fn.backward = nil
+            while var t = inputs.popLast() {
+                if isKnownUniquelyReferenced(&t), let next = t.gradFn {
+                    t.gradFn = nil
+                    pending.append(next)
+                }
+            }
+        }
     }
 }
 

@@ -20,6 +20,11 @@ public final class Tensor {
     /// rest of backward runs.
     public var gradientReadyHook: ((Tensor) -> Void)?
 
+    deinit {
+        // A deep graph must not be released recursively: see `GradFunction.dismantle`.
+        if gradFn != nil { GradFunction.dismantle(&gradFn) }
+    }
+
     /// A tensor over existing storage. `storage.count` must equal the shape's element count.
     public init(shape: [Int], storage: TensorStorage, requiresGrad: Bool = false) {
         precondition(Shape.count(shape) == storage.count,
