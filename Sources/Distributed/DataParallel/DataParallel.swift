@@ -1,0 +1,221 @@
+import Autograd
+import Dispatch
+import NN
+
+/// Keeps identical model replicas on every rank and averages their gradients, as PyTorch's
+/// DistributedDataParallel does.
+///
+/// - At start, `broadcastState()` copies rank 0's parameters and buffers to every rank.
+/// - Gradients live in contiguous buckets (`bucketCapacityBytes`, filled in reverse parameter
+///   order, then re-laid out in the order gradients actually became ready during the first
+///   step, as rank 0 observed it). Each parameter's `grad` is a view into its bucket.
+/// - During backward, each parameter's gradient-ready hook counts down its bucket; a full
+///   bucket's allreduce starts at once on the communication thread (`overlap`), in bucket order
+///   on every rank, while backward goes on. `finishSynchronization()` waits only for what is
+///   still in flight, then every gradient is the average over ranks.
+/// - Micro-steps that only accumulate (`beginBackward(synchronize: false)`) do no
+///   communication at all.
+public final class DataParallel {
+    public let model: Module
+    /// The communicator for collectives the compute thread issues (SyncBatchNorm, metrics).
+    public let communicator: any Communicator
+    /// Runs bucket allreduces on the communication thread, over its own communicator.
+    public let queue: CommunicationQueue
+    public let overlap: Bool
+    public let compression: GradientCompression
+    public let bucketCapacityBytes: Int
+    /// Receives per-bucket allreduce spans when set.
+    public weak var timeline: TimelineRecorder?
+
+    private let parameters: [Tensor]
+    private(set) var buckets: [GradientBucket] = []
+    private var bucketOfParameter: [Int] = []
+    private var synchronizing = false
+    private var nextToLaunch = 0
+    private var readyOrder: [Int] = []
+    private var layoutSettled = false
+    private var captureLocalNorms = false
+    private var localSquaredNorms: [Double] = []
+
+    /// Wraps `model`. Collective: every rank must construct it at the same point.
+    public init(model: Module, communicator: any Communicator, bucketCapacityBytes: Int = 25 << 20,
+                overlap: Bool = true, compression: GradientCompression = .none) {
+        self.model = model
+        self.communicator = communicator
+        self.queue = CommunicationQueue(communicator: communicator)
+        self.overlap = overlap
+        self.compression = compression
+        self.bucketCapacityBytes = max(bucketCapacityBytes, 4)
+        self.parameters = model.parameters
+        layout(order: Array(parameters.indices.reversed()))
+        for (i, p) in parameters.enumerated() {
+            p.gradientReadyHook = { [unowned self] _ in self.gradientReady(i) }
+        }
+    }
+
+    deinit {
+        for p in parameters { p.gradientReadyHook = nil }
+        queue.close()
+    }
+
+    /// Gradient bytes per step (the allreduce payload before compression).
+    public var gradientBytes: Int { buckets.reduce(0) { $0 + $1.byteCount } }
+    /// The number of buckets.
+    public var bucketCount: Int { buckets.count }
+    /// Bucket sizes in bytes, in launch order.
+    public var bucketSizes: [Int] { buckets.map(\.byteCount) }
+
+    /// Copies rank 0's parameters and buffers to every rank. Collective.
+    public func broadcastState() {
+        for (_, t) in model.stateDict() { communicator.broadcast(t.buffer, root: 0) }
+    }
+
+    /// Copies rank 0's buffers (BatchNorm running statistics) to every rank, as PyTorch DDP
+    /// does before each forward by default. Collective; does nothing for models without buffers.
+    public func broadcastBuffers() {
+        for (_, t) in model.namedBuffers() { communicator.broadcast(t.buffer, root: 0) }
+    }
+
+    /// Makes every BatchNorm layer compute its batch statistics over the global batch.
+    public func synchronizeBatchNorm() {
+        let comm = communicator
+        guard comm.worldSize > 1 else { return }
+        for (_, m) in model.namedModules() {
+            guard let bn = m as? BatchNorm1d else { continue }
+            bn.statisticsReducer = { buffer in comm.allReduce(buffer, op: .sum) }
+        }
+    }
+
+    /// Zeroes every gradient (one fill per bucket). Re-lays out the buckets first if the
+    /// first step showed a different ready order.
+    public func zeroGradients() {
+        for b in buckets { b.storage.base.update(repeating: 0, count: b.count) }
+    }
+
+    /// Arms the hooks for the backward pass that follows. With `synchronize: false` (an
+    /// accumulation micro-step) the hooks do nothing and no communication happens.
+    /// With `captureLocalNorms`, each parameter's squared gradient norm before averaging is kept
+    /// (for diagnostics and the gradient noise scale).
+    public func beginBackward(synchronize: Bool, captureLocalNorms: Bool = false) {
+        synchronizing = synchronize
+        self.captureLocalNorms = captureLocalNorms && synchronize
+        if self.captureLocalNorms { localSquaredNorms = Array(repeating: 0, count: parameters.count) }
+        nextToLaunch = 0
+        readyOrder.removeAll(keepingCapacity: true)
+        for b in buckets { b.pending = b.parameterIndices.count; b.handle = nil }
+    }
+
+    /// Each parameter's squared gradient norm on this rank before averaging, in parameter
+    /// order, from the last backward armed with `captureLocalNorms`.
+    public var localGradientSquaredNorms: [Double] { localSquaredNorms }
+
+    private func gradientReady(_ index: Int) {
+        guard synchronizing else { return }
+        if !layoutSettled { readyOrder.append(index) }
+        let bucket = buckets[bucketOfParameter[index]]
+        bucket.pending -= 1
+        if overlap { launchReadyBuckets() }
+    }
+
+    /// Launches buckets strictly in index order: bucket i waits for buckets before it, so
+    /// every rank issues the same sequence of collectives.
+    private func launchReadyBuckets() {
+        while nextToLaunch < buckets.count && buckets[nextToLaunch].pending == 0 {
+            launch(buckets[nextToLaunch])
+            nextToLaunch += 1
+        }
+    }
+
+    private func launch(_ bucket: GradientBucket) {
+        if captureLocalNorms {
+            for (slot, i) in bucket.parameterIndices.enumerated() {
+                localSquaredNorms[i] = VectorMath.sumOfSquares(bucket.storage.base + bucket.offsets[slot], parameters[i].count)
+            }
+        }
+        bucket.launchedAt = DispatchTime.now().uptimeNanoseconds
+        let scale = 1 / Float(communicator.worldSize)
+        let label = "allreduce bucket \(bucket.index)"
+        if let precision = compression.precision {
+            bucket.handle = queue.allReduceCompressed(bucket.buffer, precision: precision, label: label)
+        } else {
+            let shared = BucketMemory(bucket.buffer)
+            bucket.handle = queue.submit(label) { comm in
+                comm.allReduce(shared.buffer, op: .sum)
+                // Average on the communication thread, off the compute thread's critical path.
+                if scale != 1 { VectorMath.map(shared.buffer.baseAddress!, shared.buffer.baseAddress!, shared.buffer.count) { $0 * scale } }
+            }
+        }
+    }
+
+    /// Waits for every bucket's allreduce (launching any that never filled, e.g. parameters
+    /// unused in this forward pass); afterwards every gradient is the average over ranks.
+    ///
+    /// - Returns: seconds the compute thread spent waiting here.
+    @discardableResult
+    public func finishSynchronization() -> Double {
+        guard synchronizing else { return 0 }
+        let start = DispatchTime.now().uptimeNanoseconds
+        while nextToLaunch < buckets.count {
+            launch(buckets[nextToLaunch])
+            nextToLaunch += 1
+        }
+        for b in buckets {
+            b.handle?.wait()
+            if let timeline, let t = b.handle?.timing {
+                timeline.record("allreduce bucket \(b.index)", track: "communication", start: t.started, end: t.finished,
+                                arguments: ["bytes": "\(b.byteCount)", "compression": compression.rawValue])
+            }
+            b.handle = nil
+        }
+        let end = DispatchTime.now().uptimeNanoseconds
+        timeline?.record("wait for allreduce", track: "compute", start: start, end: end, arguments: [:])
+        synchronizing = false
+        if !layoutSettled { settleLayout() }
+        return Double(end - start) / 1e9
+    }
+
+    /// After the first synchronized step, lays buckets out in the order gradients became
+    /// ready, as rank 0 saw it, so the first bucket fills (and leaves) as early as possible.
+    private func settleLayout() {
+        layoutSettled = true
+        var order = readyOrder.map(Int64.init)
+        // Parameters that never became ready (unused) go last, in reverse order.
+        let seen = Set(readyOrder)
+        order += parameters.indices.reversed().filter { !seen.contains($0) }.map(Int64.init)
+        guard order.count == parameters.count else { return }
+        order.withUnsafeMutableBufferPointer { communicator.broadcast($0, root: 0) }
+        let newOrder = order.map { Int($0) }
+        let current = buckets.flatMap(\.parameterIndices)
+        if newOrder != current { layout(order: newOrder) }
+    }
+
+    private func layout(order: [Int]) {
+        var groups: [[Int]] = []
+        var current: [Int] = []
+        var bytes = 0
+        for i in order {
+            let size = parameters[i].count * MemoryLayout<Float>.size
+            if !current.isEmpty && bytes + size > bucketCapacityBytes {
+                groups.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(i)
+            bytes += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        buckets = groups.enumerated().map { GradientBucket(index: $0.offset, parameterIndices: $0.element, parameters: parameters) }
+        bucketOfParameter = Array(repeating: 0, count: parameters.count)
+        for b in buckets {
+            for i in b.parameterIndices { bucketOfParameter[i] = b.index }
+            b.adopt(parameters)
+        }
+    }
+}
+
+/// Bucket memory handed to the communication thread. `@unchecked Sendable`: the compute thread
+/// does not touch a bucket between launching its allreduce and waiting for it.
+private struct BucketMemory: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Float>
+    init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
+}

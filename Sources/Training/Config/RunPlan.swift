@@ -1,0 +1,158 @@
+import NN
+
+/// A configuration checked and turned into the values the trainer uses, for a given world
+/// size and training-set size. Every user mistake surfaces here, before any work starts.
+public struct RunPlan: Sendable {
+    public let config: TrainingConfig
+    public let worldSize: Int
+    /// Samples per rank per micro-step.
+    public let perRankBatch: Int
+    /// per-rank batch × ranks × accumulation steps: the batch one optimizer step averages over.
+    public let effectiveBatch: Int
+    /// The learning rate after `lrScaling`.
+    public let learningRate: Float
+    /// How the learning rate was derived, for the start-up line and config.json.
+    public let learningRateRule: String
+    public let activation: ActivationKind
+    public let initializer: Initializer
+    public let schedule: LearningRateSchedule
+    public let optimizerSteps: Int
+    public let microStepsPerEpoch: Int
+
+    /// Checks `config` and resolves it for `worldSize` ranks and `trainSamples` training samples.
+    public static func resolve(_ config: TrainingConfig, worldSize: Int, trainSamples: Int) throws -> RunPlan {
+        try config.validate()
+        let perRank: Int
+        if let b = config.batchSize {
+            perRank = b
+        } else {
+            let global = config.globalBatchSize ?? trainSamples
+            guard global % worldSize == 0 else {
+                throw ConfigError("global batch size \(global) does not divide across \(worldSize) ranks; "
+                    + "choose a multiple of \(worldSize) (--global-batch-size) or set a per-rank --batch-size")
+            }
+            perRank = global / worldSize
+        }
+        guard perRank >= 1 else {
+            throw ConfigError("the per-rank batch is 0: \(config.globalBatchSize ?? 0) samples over \(worldSize) ranks")
+        }
+        let effective = perRank * worldSize * config.accumulateSteps
+
+        let sampler = DistributedSamplerShape(samples: trainSamples, worldSize: worldSize, dropLast: config.dropLast)
+        guard sampler.perRank >= 1 else {
+            throw ConfigError("the training set has \(trainSamples) samples, fewer than the \(worldSize) ranks with --drop-last")
+        }
+        let microSteps = config.dropLast ? sampler.perRank / perRank : (sampler.perRank + perRank - 1) / perRank
+        guard microSteps >= 1 else {
+            throw ConfigError("each rank has \(sampler.perRank) samples per epoch, fewer than one batch of \(perRank) with --drop-last")
+        }
+        guard microSteps >= config.accumulateSteps else {
+            throw ConfigError("--accumulate-steps \(config.accumulateSteps) exceeds the \(microSteps) micro-batches per epoch")
+        }
+        let stepsPerEpoch = microSteps / config.accumulateSteps
+        let totalSteps = stepsPerEpoch * config.epochs
+
+        var lr = config.lr
+        var rule = "lr \(config.lr) as given"
+        if config.lrScaling != "none" {
+            let base = config.baseBatchSize ?? (config.globalBatchSize ?? effective)
+            let ratio = Float(effective) / Float(base)
+            lr = config.lrScaling == "linear" ? config.lr * ratio : config.lr * ratio.squareRoot()
+            rule = "\(config.lrScaling) scaling: \(config.lr) × \(config.lrScaling == "linear" ? "" : "√")(\(effective)/\(base)) = \(lr)"
+        }
+
+        let kind: LearningRateSchedule.Kind
+        switch config.schedule {
+        case "step": kind = .step(stepSize: config.stepSize, gamma: config.gamma)
+        case "cosine": kind = .cosine(totalSteps: max(totalSteps - config.warmupSteps, 1), minimum: config.minLR)
+        default: kind = .constant
+        }
+        let warmup = config.warmupSteps + config.warmupEpochs * stepsPerEpoch
+
+        var initializer = Initializer(name: config.initializer,
+                                      mode: config.initMode == "fan_out" ? .fanOut : .fanIn,
+                                      gain: config.initGainNonlinearity.flatMap { Initializer.gain(for: $0) })!
+        if case .torchDefault = initializer { initializer = .torchDefault }
+        return RunPlan(config: config, worldSize: worldSize, perRankBatch: perRank, effectiveBatch: effective,
+                       learningRate: lr, learningRateRule: rule, activation: ActivationKind(name: config.activation)!,
+                       initializer: initializer, schedule: LearningRateSchedule(kind, warmupSteps: warmup),
+                       optimizerSteps: totalSteps, microStepsPerEpoch: stepsPerEpoch * config.accumulateSteps)
+    }
+}
+
+/// The per-rank sample count DistributedSampler gives, without building one.
+struct DistributedSamplerShape {
+    let perRank: Int
+    init(samples: Int, worldSize: Int, dropLast: Bool) {
+        perRank = dropLast ? samples / worldSize : (samples + worldSize - 1) / worldSize
+    }
+}
+
+extension TrainingConfig {
+    /// Checks every field on its own; `RunPlan.resolve` checks how they combine.
+    public func validate() throws {
+        func oneOf(_ value: String, _ allowed: [String], _ flag: String) throws {
+            guard allowed.contains(value) else {
+                throw ConfigError("--\(flag) '\(value)' is not one of: \(allowed.joined(separator: ", "))")
+            }
+        }
+        func positive(_ value: Int, _ flag: String) throws {
+            guard value >= 1 else { throw ConfigError("--\(flag) must be at least 1, got \(value)") }
+        }
+        func finite(_ value: Float, _ flag: String, min: Float = 0) throws {
+            guard value.isFinite, value >= min else { throw ConfigError("--\(flag) must be a finite number ≥ \(min), got \(value)") }
+        }
+        try oneOf(model, ["mlp", "resnet1d"], "model")
+        try oneOf(activation, ActivationKind.allNames, "activation")
+        try oneOf(initializer, Initializer.allNames, "init")
+        try oneOf(initMode, ["fan_in", "fan_out"], "init-mode")
+        if let g = initGainNonlinearity, Initializer.gain(for: g) == nil {
+            throw ConfigError("--init-gain '\(g)' is not one of: linear, relu, leaky_relu, tanh, sigmoid, selu")
+        }
+        try oneOf(dataset, ["seed-random", "teacher", "npy", "csv"], "dataset")
+        try oneOf(task, ["regression", "classification"], "task")
+        if let loss { try oneOf(loss, ["mse", "cross-entropy", "bce"], "loss") }
+        try oneOf(optimizer, ["sgd", "adam", "adamw", "rmsprop"], "optimizer")
+        try oneOf(schedule, LearningRateSchedule.allNames, "schedule")
+        try oneOf(lrScaling, ["none", "linear", "sqrt"], "lr-scaling")
+        try oneOf(gradCompression, ["none", "fp16", "bf16"], "grad-compression")
+        for (v, f) in [(inputFeatures, "input-features"), (outputs, "outputs"), (depth, "depth"), (width, "width"),
+                       (samples, "samples"), (epochs, "epochs"), (accumulateSteps, "accumulate-steps"),
+                       (logEvery, "log-every"), (stepSize, "step-size"), (sequenceLength, "sequence-length")] {
+            try positive(v, f)
+        }
+        if let b = batchSize { try positive(b, "batch-size") }
+        if let b = globalBatchSize { try positive(b, "global-batch-size") }
+        if let b = baseBatchSize { try positive(b, "base-batch-size") }
+        guard warmupSteps >= 0, warmupEpochs >= 0 else { throw ConfigError("--warmup-steps and --warmup-epochs must be ≥ 0") }
+        try finite(lr, "lr")
+        guard lr > 0 else { throw ConfigError("--lr must be positive, got \(lr)") }
+        try finite(momentum, "momentum"); try finite(dampening, "dampening")
+        if let wd = weightDecay { try finite(wd, "weight-decay") }
+        try finite(noise, "noise")
+        try finite(eps, "eps"); try finite(minLR, "min-lr")
+        try finite(gamma, "gamma")
+        guard beta1 >= 0 && beta1 < 1, beta2 >= 0 && beta2 < 1 else { throw ConfigError("--beta1 and --beta2 must be in [0, 1)") }
+        guard alpha >= 0 && alpha < 1 else { throw ConfigError("--alpha must be in [0, 1), got \(alpha)") }
+        if let c = clipGradNorm { guard c.isFinite && c > 0 else { throw ConfigError("--clip-grad-norm must be positive, got \(c)") } }
+        guard valFraction >= 0 && valFraction < 1 else {
+            throw ConfigError("--val-fraction must be in [0, 1), got \(valFraction)")
+        }
+        guard bucketMB > 0 && bucketMB.isFinite else { throw ConfigError("--bucket-mb must be positive, got \(bucketMB)") }
+        if nesterov && (momentum <= 0 || dampening != 0) {
+            throw ConfigError("--nesterov needs --momentum > 0 and --dampening 0")
+        }
+        if syncBatchNorm && !batchNorm {
+            throw ConfigError("--sync-batch-norm needs --batch-norm (the model has no BatchNorm layers to synchronize)")
+        }
+        if dataset == "npy" && (inputsPath == nil || targetsPath == nil) {
+            throw ConfigError("npy data needs both --inputs X.npy and --targets Y.npy")
+        }
+        if dataset == "csv" && (csvPath == nil || targetColumn == nil) {
+            throw ConfigError("csv data needs both --csv FILE and --target-column NAME")
+        }
+        if task == "classification" && outputs < 2 && (loss ?? "cross-entropy") == "cross-entropy" {
+            throw ConfigError("classification with cross-entropy needs --outputs ≥ 2 (one logit per class)")
+        }
+    }
+}

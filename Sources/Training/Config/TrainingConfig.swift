@@ -1,0 +1,130 @@
+/// Every setting of a training run. Presets fill it, a JSON config file overrides the preset,
+/// and command-line flags override both. `config.json` in the run directory is this struct,
+/// fully resolved, so a run can be repeated from it.
+///
+/// JSON keys are the property names below (camelCase); see docs/CONFIG.md.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    // MARK: Experiment
+    /// The preset this configuration started from.
+    public var preset: String = "seed-sigmoid-mlp"
+    /// The random seed for initialization, data and shuffling.
+    public var seed: UInt64 = 0
+
+    // MARK: Model
+    /// "mlp" or "resnet1d".
+    public var model: String = "mlp"
+    /// Input features (mlp) or input channels (resnet1d).
+    public var inputFeatures: Int = 10
+    /// Sequence length of resnet1d inputs.
+    public var sequenceLength: Int = 10
+    /// Output units (regression targets, or classes for classification).
+    public var outputs: Int = 1
+    /// Hidden layers (mlp) or residual blocks (resnet1d).
+    public var depth: Int = 10
+    /// Hidden units (mlp) or channels (resnet1d).
+    public var width: Int = 128
+    /// sigmoid, tanh, relu, leaky-relu, elu or gelu.
+    public var activation: String = "sigmoid"
+    /// torch-default, kaiming-normal, kaiming-uniform, xavier-normal or xavier-uniform.
+    public var initializer: String = "torch-default"
+    /// Kaiming fan mode: fan_in or fan_out.
+    public var initMode: String = "fan_in"
+    /// The nonlinearity whose gain Kaiming/Xavier use (linear, relu, leaky_relu, tanh, sigmoid,
+    /// selu); nil keeps PyTorch's defaults (√2 for Kaiming, 1 for Xavier).
+    public var initGainNonlinearity: String?
+    /// A constant bias init; nil: U(±1/√fan_in) under torch-default, zero otherwise.
+    public var biasInit: Float?
+    /// Identity skip connections (mlp: around hidden layers after the first; resnet1d: on).
+    public var residual: Bool = false
+    /// BatchNorm1d after each hidden Linear (mlp) or conv (resnet1d).
+    public var batchNorm: Bool = false
+    /// BatchNorm statistics over the global batch across ranks.
+    public var syncBatchNorm: Bool = false
+
+    // MARK: Data
+    /// seed-random (the seed's torch.randn data), teacher (a learnable synthetic task), npy or csv.
+    public var dataset: String = "seed-random"
+    /// regression or classification.
+    public var task: String = "regression"
+    /// Samples generated for seed-random and teacher data.
+    public var samples: Int = 100
+    /// Standard deviation of the noise added to teacher targets.
+    public var noise: Float = 0.1
+    /// Paths for npy data.
+    public var inputsPath: String?
+    public var targetsPath: String?
+    /// Path and target column for csv data.
+    public var csvPath: String?
+    public var targetColumn: String?
+    /// Fraction of samples held out for validation.
+    public var valFraction: Double = 0
+
+    // MARK: Optimization
+    /// mse, cross-entropy or bce; nil picks mse for regression and cross-entropy for classification.
+    public var loss: String?
+    /// sgd, adam, adamw or rmsprop.
+    public var optimizer: String = "sgd"
+    public var lr: Float = 0.01
+    public var momentum: Float = 0
+    public var dampening: Float = 0
+    public var nesterov: Bool = false
+    public var weightDecay: Float?
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var eps: Float = 1e-8
+    /// RMSprop smoothing constant.
+    public var alpha: Float = 0.99
+    public var centered: Bool = false
+    /// Per-rank batch size, as PyTorch's DataLoader(batch_size). Overrides globalBatchSize.
+    public var batchSize: Int?
+    /// The global batch (per-rank batch × ranks), split across ranks. Presets set this.
+    public var globalBatchSize: Int? = 100
+    public var epochs: Int = 100
+    /// Shuffle each epoch (seeded with seed + epoch, as DistributedSampler).
+    public var shuffle: Bool = false
+    /// Drop the tail that does not fill a whole batch on every rank, instead of padding.
+    public var dropLast: Bool = false
+    /// constant, step or cosine.
+    public var schedule: String = "constant"
+    public var stepSize: Int = 30
+    public var gamma: Float = 0.1
+    public var minLR: Float = 0
+    public var warmupSteps: Int = 0
+    public var warmupEpochs: Int = 0
+    public var clipGradNorm: Float?
+    /// none, linear or sqrt: scale lr by effective batch / baseBatchSize.
+    public var lrScaling: String = "none"
+    public var baseBatchSize: Int?
+
+    // MARK: Data parallel
+    public var bucketMB: Double = 25
+    public var overlap: Bool = true
+    public var accumulateSteps: Int = 1
+    /// none, fp16 or bf16.
+    public var gradCompression: String = "none"
+
+    // MARK: Output
+    /// Write a step record every this many steps.
+    public var logEvery: Int = 1
+    /// The run directory; nil: runs/<preset>-<timestamp>.
+    public var runDir: String?
+    /// Built-in comparison points run one after another, each in its own subdirectory.
+    public var comparison: [ComparisonPoint]?
+
+    public init() {}
+}
+
+extension TrainingConfig {
+    /// One point of a built-in comparison (seed-batch-lr): its own learning rate and global
+    /// batch, trained from the same fresh initialization as the others.
+    public struct ComparisonPoint: Codable, Equatable, Sendable {
+        public var name: String
+        public var lr: Float
+        public var globalBatchSize: Int
+        public init(name: String, lr: Float, globalBatchSize: Int) {
+            self.name = name
+            self.lr = lr
+            self.globalBatchSize = globalBatchSize
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Distributed
+import Foundation
+import NN
+
+/// One training run from a configuration to a summary: load the data, resolve the plan, set up
+/// the run directory, train, report. The executable calls this; tests call it too.
+public enum TrainingRun {
+    /// Runs `config` (or, for presets with comparison points, each point in turn).
+    @discardableResult
+    public static func execute(_ config: TrainingConfig, options: RunOptions,
+                               communicator: any Communicator) throws -> [TrainingSummary] {
+        let console = Console(rank: communicator.rank, quiet: options.quiet)
+        let base = try agreedRunDirectory(config, communicator: communicator)
+        guard let points = config.comparison, !points.isEmpty else {
+            var c = config
+            c.runDir = base
+            return [try single(c, options: options, communicator: communicator, console: console)]
+        }
+        var summaries: [TrainingSummary] = []
+        for point in points {
+            var c = config
+            c.comparison = nil
+            c.lr = point.lr
+            c.globalBatchSize = point.globalBatchSize
+            c.batchSize = nil
+            c.runDir = base + "/" + point.name
+            console.info("== \(point.name): lr \(point.lr), global batch \(point.globalBatchSize), from the same fresh initialization ==")
+            summaries.append(try single(c, options: options, communicator: communicator, console: console))
+        }
+        console.result(ComparisonTable.render(points: points, summaries: summaries))
+        return summaries
+    }
+
+    /// Rank 0 picks the run directory (the default has a timestamp, which could differ between
+    /// ranks by a second) and every rank adopts it.
+    static func agreedRunDirectory(_ config: TrainingConfig, communicator: any Communicator) throws -> String {
+        let chosen = config.runDir ?? RunDirectory.defaultPath(preset: config.preset)
+        guard communicator.worldSize > 1 else { return chosen }
+        let all = communicator.allGatherBytes(Array(chosen.utf8))
+        return String(decoding: all[0], as: UTF8.self)
+    }
+
+    static func single(_ config: TrainingConfig, options: RunOptions, communicator: any Communicator,
+                       console: Console) throws -> TrainingSummary {
+        let data = try DatasetLoader.load(config)
+        let (train, validation) = data.split(validationFraction: config.valFraction)
+        let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
+        let directory = communicator.rank == 0 ? try RunDirectory(path: config.runDir!) : nil
+        directory?.resetMetrics()
+        let trainer = try Trainer(plan: plan, train: train, validation: validation, communicator: communicator,
+                                  runDirectory: directory, console: console, initFrom: options.initFrom)
+        try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
+        printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
+        trainer.progress = communicator.rank == 0
+            ? ProgressReporter(mode: ProgressReporter.automaticMode(quiet: options.quiet), totalSteps: plan.optimizerSteps) : nil
+        let summary = try trainer.run()
+        if let save = options.save, communicator.rank == 0 {
+            try WeightsFile.save(trainer.model, to: save, metadata: ["preset": config.preset, "steps": "\(trainer.step)"])
+        }
+        if options.printSummary { console.result(summary.render()) }
+        if let directory { console.info("Run directory: \(directory.path)") }
+        return summary
+    }
+
+    static func printStart(_ plan: RunPlan, trainer: Trainer, console: Console, trainSamples: Int) {
+        let c = plan.config
+        console.info("ddp-train: preset \(c.preset), model \(c.model) (depth \(c.depth), width \(c.width), \(c.activation), "
+                     + "init \(c.initializer)\(c.residual ? ", residual" : "")\(c.batchNorm ? ", batch-norm" : "")), "
+                     + "\(trainer.model.parameterCount) parameters")
+        console.info("ranks \(plan.worldSize) × per-rank batch \(plan.perRankBatch) × accumulation \(c.accumulateSteps) "
+                     + "= effective batch \(plan.effectiveBatch); \(trainSamples) training samples, "
+                     + "\(plan.optimizerSteps) optimizer steps over \(c.epochs) epochs")
+        console.info("optimizer \(c.optimizer), \(plan.learningRateRule), schedule \(c.schedule)"
+                     + (plan.schedule.warmupSteps > 0 ? " after \(plan.schedule.warmupSteps) warmup steps" : ""))
+        if plan.worldSize > 1 {
+            let dp = trainer.dataParallel
+            console.info("gradient sync: \(dp.bucketCount) bucket(s), \(dp.gradientBytes) bytes per step, "
+                         + "overlap \(dp.overlap && dp.queue.isAsynchronous ? "on" : "off"), compression \(c.gradCompression)")
+        }
+    }
+
+    /// config.json: the configuration as given plus everything derived from it.
+    static func resolvedConfigJSON(_ plan: RunPlan, trainer: Trainer, validationSamples: Int) throws -> [String: Any] {
+        let data = try JSONEncoder().encode(plan.config)
+        var object = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        object["resolved"] = [
+            "worldSize": plan.worldSize,
+            "perRankBatchSize": plan.perRankBatch,
+            "effectiveBatchSize": plan.effectiveBatch,
+            "learningRate": Double(plan.learningRate),
+            "learningRateRule": plan.learningRateRule,
+            "warmupSteps": plan.schedule.warmupSteps,
+            "optimizerSteps": plan.optimizerSteps,
+            "trainSamples": trainer.train.count,
+            "validationSamples": validationSamples,
+            "parameterCount": trainer.model.parameterCount,
+            "loss": trainer.loss.rawValue,
+            "gradientBytes": trainer.dataParallel.gradientBytes,
+            "bucketCount": trainer.dataParallel.bucketCount,
+            "parameters": trainer.model.namedParameters().map { ["name": $0.name, "shape": $0.tensor.shape] },
+        ] as [String: Any]
+        return object
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+
+/// Human-facing output of a run: start-up lines, warnings and the summary. Only rank 0 speaks,
+/// so a 4-rank job prints each line once; errors are printed by every rank that has one.
+public struct Console {
+    public let isQuiet: Bool
+    public let speaks: Bool
+    public let logger: Logger
+
+    public init(rank: Int, quiet: Bool, label: String = "ddp-train") {
+        isQuiet = quiet
+        speaks = rank == 0
+        var logger = Logger(label: label)
+        logger.logLevel = quiet ? .warning : .info
+        self.logger = logger
+    }
+
+    /// A line of normal output (suppressed by --quiet).
+    public func info(_ text: String) {
+        guard speaks, !isQuiet else { return }
+        print(text)
+    }
+
+    /// Output that --quiet keeps: results.
+    public func result(_ text: String) {
+        guard speaks else { return }
+        print(text)
+    }
+
+    /// A warning, to standard error.
+    public func warning(_ text: String) {
+        guard speaks else { return }
+        FileHandle.standardError.write(Data("ddp-train: warning: \(text)\n".utf8))
+    }
+}

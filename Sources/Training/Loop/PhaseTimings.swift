@@ -1,0 +1,35 @@
+import Dispatch
+
+/// Seconds spent in each phase of one optimizer step on this rank.
+public struct PhaseTimings: Sendable {
+    public var forward = 0.0
+    public var backward = 0.0
+    public var gradientSync = 0.0
+    public var optimizer = 0.0
+    public var total = 0.0
+
+    public init() {}
+
+    /// The phases in the order they are reported.
+    public static let names = ["forward", "backward", "gradient_sync", "optimizer"]
+    public var values: [Double] { [forward, backward, gradientSync, optimizer] }
+}
+
+/// Phase timings reduced across ranks: the mean and the slowest rank, per phase.
+public struct PhaseStatistics: Sendable {
+    public var mean: [Double]
+    public var max: [Double]
+
+    /// As nested JSON, in milliseconds: {"forward": {"mean_ms": …, "max_ms": …}, …}.
+    public func json() -> JSONLine {
+        var line = JSONLine()
+        for (i, name) in PhaseTimings.names.enumerated() {
+            line.add(name, [("mean_ms", mean[i] * 1e3), ("max_ms", max[i] * 1e3)])
+        }
+        return line
+    }
+}
+
+/// A monotonic clock in seconds.
+@inline(__always) func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+@inline(__always) func seconds(_ start: UInt64, _ end: UInt64) -> Double { Double(end &- start) / 1e9 }

@@ -1,0 +1,70 @@
+import DataFormats
+import Foundation
+
+/// The directory a run writes (rank 0 only): config.json, metrics.jsonl, and whatever else the
+/// run produces (weights, traces, TensorBoard events).
+public final class RunDirectory {
+    public let url: URL
+    private var metrics: FileHandle?
+    private var pending = ""
+
+    /// Creates the directory (and parents).
+    public init(path: String) throws {
+        url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigError("\(path): cannot create the run directory (\(TrainingConfig.reason(error)))")
+        }
+    }
+
+    /// The default location: runs/<preset>-<UTC timestamp>.
+    public static func defaultPath(preset: String, date: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return "runs/\(preset)-\(f.string(from: date))"
+    }
+
+    public var path: String { url.path }
+
+    /// A file inside the run directory.
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Writes config.json atomically.
+    public func writeConfig(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFileWriter.write(data + Data("\n".utf8), to: file("config.json"))
+    }
+
+    /// Appends one line to metrics.jsonl. Lines are buffered and flushed by `flush()`, at
+    /// most every few hundred lines, and at the end, so per-step logging costs microseconds.
+    public func appendMetrics(_ line: String) {
+        pending += line
+        pending += "\n"
+        if pending.utf8.count > 1 << 16 { flush() }
+    }
+
+    /// Writes buffered metric lines to disk.
+    public func flush() {
+        guard !pending.isEmpty else { return }
+        if metrics == nil {
+            let path = file("metrics.jsonl").path
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            metrics = FileHandle(forWritingAtPath: path)
+            metrics?.seekToEndOfFile()
+        }
+        metrics?.write(Data(pending.utf8))
+        pending = ""
+    }
+
+    /// Starts metrics.jsonl afresh (a new run in an existing directory).
+    public func resetMetrics() {
+        try? FileManager.default.removeItem(at: file("metrics.jsonl"))
+        metrics = nil
+        pending = ""
+    }
+
+    deinit { flush() }
+}

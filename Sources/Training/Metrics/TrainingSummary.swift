@@ -1,0 +1,61 @@
+import Foundation
+
+/// The table printed at the end of a run: each weight layer's gradient norm at the first and
+/// the last step, the vanishing factor at both, and the phase timings.
+public struct TrainingSummary {
+    public var layerNames: [String]
+    public var firstNorms: [Double]
+    public var lastNorms: [Double]
+    public var firstLoss: Double
+    public var finalLoss: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var steps: Int
+    public var phases: PhaseStatistics?
+    public var samplesPerSecond: Double
+
+    /// The vanishing factor (first layer over last hidden layer) at the first step.
+    public var firstVanishingFactor: Double? { vanishingFactor(firstNorms) }
+    /// The vanishing factor at the last step.
+    public var lastVanishingFactor: Double? { vanishingFactor(lastNorms) }
+
+    func vanishingFactor(_ norms: [Double]) -> Double? {
+        guard norms.count >= 3, norms[norms.count - 2] > 0 else { return nil }
+        return norms[0] / norms[norms.count - 2]
+    }
+
+    /// The table as text.
+    public func render() -> String {
+        var lines: [String] = []
+        let width = max(layerNames.map(\.count).max() ?? 5, 5)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        lines.append("Gradient norms by layer (first step → last step):")
+        lines.append("  " + pad("layer", width) + "  " + lpad("step 1", 11) + "  " + lpad("step \(steps)", 11))
+        for (i, name) in layerNames.enumerated() {
+            let tag = i == layerNames.count - 1 ? "  (output head)" : ""
+            lines.append("  " + pad(name, width) + "  " + lpad(fmt(firstNorms[i]), 11) + "  " + lpad(fmt(lastNorms[i]), 11) + tag)
+        }
+        lines.append("  " + pad("vanishing factor", width) + "  " + lpad(fmt(firstVanishingFactor), 11) + "  "
+                     + lpad(fmt(lastVanishingFactor), 11) + "  (first layer / last hidden layer)")
+        lines.append(String(format: "Loss: %@ → %@ over %d steps", fmt(firstLoss), fmt(finalLoss), steps))
+        if let v = validationLoss {
+            var s = "Validation loss: \(fmt(v))"
+            if let a = validationAccuracy { s += String(format: ", accuracy %.2f%%", a * 100) }
+            lines.append(s)
+        }
+        if let phases {
+            let parts = PhaseTimings.names.enumerated().map { i, n in
+                String(format: "%@ %.3f/%.3f", n, phases.mean[i] * 1e3, phases.max[i] * 1e3)
+            }
+            lines.append("Time per step, ms (mean/max over ranks): " + parts.joined(separator: ", "))
+        }
+        lines.append(String(format: "Throughput: %.0f samples/s", samplesPerSecond))
+        return lines.joined(separator: "\n")
+    }
+
+    func fmt(_ v: Double?) -> String {
+        guard let v else { return "n/a" }
+        return String(format: "%.3e", v)
+    }
+}

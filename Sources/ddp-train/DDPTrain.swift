@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `ddp-train` executable: argument parsing and wiring only; the work is in Training.
+@main
+struct DDPTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ddp-train",
+        abstract: "Distributed data-parallel training over MPI, for studying vanishing gradients, batch size and learning rate.",
+        discussion: """
+        Run alone for one process, or under `mpirun -np N ddp-train …` for N data-parallel ranks.
+        With no arguments it trains the default experiment, seed-sigmoid-mlp.
+        """,
+        subcommands: [Train.self, Doctor.self],
+        defaultSubcommand: Train.self
+    )
+}

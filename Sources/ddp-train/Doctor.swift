@@ -1,0 +1,26 @@
+import ArgumentParser
+import Distributed
+import Foundation
+
+/// `ddp-train doctor`: checks that MPI collectives work across the launched ranks.
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the MPI setup: run every collective across the ranks and verify the results.",
+        discussion: "Run as `mpirun -np 4 ddp-train doctor` on the machines you will train on."
+    )
+
+    func run() throws {
+        try runDistributed { comm in
+            let failures = CommunicatorSelfCheck.run(comm)
+            if comm.rank == 0 {
+                print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable")")
+            }
+            guard failures.isEmpty else {
+                throw DoctorFailure(description: failures.joined(separator: "; "))
+            }
+            if comm.rank == 0 { print("ddp-train doctor: all collectives OK") }
+        }
+    }
+
+    struct DoctorFailure: Error, CustomStringConvertible { let description: String }
+}

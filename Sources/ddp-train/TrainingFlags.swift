@@ -1,0 +1,117 @@
+import ArgumentParser
+import Training
+
+/// Every flag that sets a `TrainingConfig` field. Unset flags leave the preset's (or the
+/// config file's) value alone.
+struct TrainingFlags: ParsableArguments {
+    @Option(help: "The experiment to start from: \(Preset.catalog.map(\.name).joined(separator: ", ")).")
+    var preset = "seed-sigmoid-mlp"
+
+    @Option(help: "A JSON file of config fields (docs/CONFIG.md); flags override it.")
+    var config: String?
+
+    // Model
+    @Option(help: "mlp or resnet1d.") var model: String?
+    @Option(help: "Hidden layers (mlp; 10 gives 11 Linear layers) or residual blocks (resnet1d).") var depth: Int?
+    @Option(help: "Hidden units (mlp) or channels (resnet1d).") var width: Int?
+    @Option(help: "sigmoid, tanh, relu, leaky-relu, elu or gelu.") var activation: String?
+    @Option(name: .customLong("init"), help: "torch-default, kaiming-normal, kaiming-uniform, xavier-normal or xavier-uniform.") var initializer: String?
+    @Option(help: "Kaiming fan mode: fan_in or fan_out.") var initMode: String?
+    @Option(help: "Nonlinearity whose gain Kaiming/Xavier use: linear, relu, leaky_relu, tanh, sigmoid, selu.") var initGain: String?
+    @Option(help: "Set every bias to this constant.") var biasInit: Float?
+    @Flag(inversion: .prefixedNo, help: "Identity skip connections (mlp: off by default; resnet1d: on).") var residual: Bool?
+    @Flag(help: "BatchNorm1d after each hidden Linear / conv.") var batchNorm = false
+    @Flag(help: "Compute BatchNorm statistics over the global batch across ranks.") var syncBatchNorm = false
+    @Option(help: "Input features (mlp) or channels (resnet1d).") var inputFeatures: Int?
+    @Option(help: "Sequence length of resnet1d inputs.") var sequenceLength: Int?
+    @Option(help: "Output units (classes for classification).") var outputs: Int?
+
+    // Data
+    @Option(help: "seed-random, teacher, npy or csv (implied by --inputs or --csv).") var dataset: String?
+    @Option(help: "regression or classification.") var task: String?
+    @Option(help: "Samples to generate for seed-random and teacher data.") var samples: Int?
+    @Option(help: "Noise standard deviation of teacher targets.") var noise: Float?
+    @Option(help: "Inputs as .npy (float32, float64 or int64; C order; samples on the first axis).") var inputs: String?
+    @Option(help: "Targets as .npy.") var targets: String?
+    @Option(help: "Data as CSV with a header row.") var csv: String?
+    @Option(help: "The CSV column holding the target.") var targetColumn: String?
+    @Option(help: "Fraction of samples held out for validation.") var valFraction: Double?
+    @Flag(inversion: .prefixedNo, help: "Shuffle every epoch (seed + epoch).") var shuffle: Bool?
+    @Flag(help: "Drop the tail that does not fill a batch on every rank, rather than padding.") var dropLast = false
+
+    // Optimization
+    @Option(help: "mse, cross-entropy or bce.") var loss: String?
+    @Option(help: "sgd, adam, adamw or rmsprop.") var optimizer: String?
+    @Option(help: "Learning rate (before --lr-scaling).") var lr: Float?
+    @Option(help: "Momentum (SGD, RMSprop).") var momentum: Float?
+    @Option(help: "SGD dampening.") var dampening: Float?
+    @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
+    @Option(help: "Weight decay (L2 for SGD/Adam/RMSprop, decoupled for AdamW; AdamW defaults to 0.01).") var weightDecay: Float?
+    @Option(help: "Adam β1.") var beta1: Float?
+    @Option(help: "Adam β2.") var beta2: Float?
+    @Option(help: "Adam/RMSprop eps.") var eps: Float?
+    @Option(help: "RMSprop smoothing constant.") var alpha: Float?
+    @Flag(help: "Centered RMSprop.") var centered = false
+    @Option(help: "Per-rank batch size (as PyTorch's DataLoader).") var batchSize: Int?
+    @Option(help: "Global batch size, split across ranks (must divide by the number of ranks).") var globalBatchSize: Int?
+    @Option(help: "Epochs.") var epochs: Int?
+    @Option(help: "Random seed (initialization, data, shuffling).") var seed: UInt64?
+    @Option(help: "constant, step or cosine.") var schedule: String?
+    @Option(help: "Step schedule: steps between decays.") var stepSize: Int?
+    @Option(help: "Step schedule: decay factor.") var gamma: Float?
+    @Option(help: "Cosine schedule: final learning rate.") var minLR: Float?
+    @Option(help: "Linear warmup steps before the schedule.") var warmupSteps: Int?
+    @Option(help: "Linear warmup epochs before the schedule.") var warmupEpochs: Int?
+    @Option(help: "Clip gradients to this global L2 norm.") var clipGradNorm: Float?
+    @Option(help: "none, linear or sqrt: scale lr by effective batch / --base-batch-size.") var lrScaling: String?
+    @Option(help: "The batch size --lr was tuned for (default: the preset's global batch).") var baseBatchSize: Int?
+
+    // Data parallel
+    @Option(help: "Gradient bucket size in MiB.") var bucketMB: Double?
+    @Flag(help: "Allreduce after backward instead of overlapping it with backward.") var noOverlap = false
+    @Option(help: "Micro-batches per optimizer step (gradient accumulation).") var accumulateSteps: Int?
+    @Option(help: "none, fp16 or bf16 gradient allreduce.") var gradCompression: String?
+
+    // Output
+    @Option(help: "Write a metrics record every N steps.") var logEvery: Int?
+    @Option(help: "Run directory (default runs/<preset>-<timestamp>).") var runDir: String?
+
+    /// The preset, overlaid with the config file, overlaid with the flags.
+    func resolvedConfig() throws -> TrainingConfig {
+        var c = try Preset.config(named: preset)
+        if let config { c = try c.overlaying(jsonFile: config) }
+        func set<T>(_ value: T?, _ path: WritableKeyPath<TrainingConfig, T>) { if let value { c[keyPath: path] = value } }
+        func set<T>(_ value: T?, _ path: WritableKeyPath<TrainingConfig, T?>) { if let value { c[keyPath: path] = value } }
+        set(model, \.model); set(depth, \.depth); set(width, \.width); set(activation, \.activation)
+        set(initializer, \.initializer); set(initMode, \.initMode); set(initGain, \.initGainNonlinearity)
+        set(biasInit, \.biasInit); set(residual, \.residual)
+        if batchNorm { c.batchNorm = true }
+        if syncBatchNorm { c.syncBatchNorm = true }
+        set(inputFeatures, \.inputFeatures); set(sequenceLength, \.sequenceLength); set(outputs, \.outputs)
+        set(dataset, \.dataset); set(task, \.task); set(samples, \.samples); set(noise, \.noise)
+        if let inputs { c.inputsPath = inputs; if dataset == nil { c.dataset = "npy" } }
+        set(targets, \.targetsPath)
+        if let csv { c.csvPath = csv; if dataset == nil { c.dataset = "csv" } }
+        set(targetColumn, \.targetColumn); set(valFraction, \.valFraction); set(shuffle, \.shuffle)
+        if dropLast { c.dropLast = true }
+        set(loss, \.loss); set(optimizer, \.optimizer); set(lr, \.lr); set(momentum, \.momentum)
+        set(dampening, \.dampening)
+        if nesterov { c.nesterov = true }
+        set(weightDecay, \.weightDecay); set(beta1, \.beta1); set(beta2, \.beta2); set(eps, \.eps); set(alpha, \.alpha)
+        if centered { c.centered = true }
+        if let batchSize { c.batchSize = batchSize }
+        if let globalBatchSize { c.globalBatchSize = globalBatchSize; if batchSize == nil { c.batchSize = nil } }
+        set(epochs, \.epochs); set(seed, \.seed); set(schedule, \.schedule); set(stepSize, \.stepSize)
+        set(gamma, \.gamma); set(minLR, \.minLR); set(warmupSteps, \.warmupSteps); set(warmupEpochs, \.warmupEpochs)
+        set(clipGradNorm, \.clipGradNorm); set(lrScaling, \.lrScaling); set(baseBatchSize, \.baseBatchSize)
+        set(bucketMB, \.bucketMB)
+        if noOverlap { c.overlap = false }
+        set(accumulateSteps, \.accumulateSteps); set(gradCompression, \.gradCompression)
+        set(logEvery, \.logEvery); set(runDir, \.runDir)
+        if c.comparison != nil && (lr != nil || batchSize != nil || globalBatchSize != nil) {
+            c.comparison = nil  // an explicit lr or batch turns the built-in comparison into one run
+        }
+        try c.validate()
+        return c
+    }
+}

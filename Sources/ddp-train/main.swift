@@ -1,1 +1,0 @@
-print("ddp-train")
