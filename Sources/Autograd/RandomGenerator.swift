@@ -48,7 +48,10 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 
     /// A uniform Float in [low, high).
     public mutating func uniform(_ low: Float, _ high: Float) -> Float {
-        low + (high - low) * nextUnitFloat()
+        let x = low + (high - low) * nextUnitFloat()
+        // Rounding can carry the largest unit value up to `high` itself (for [1, 2), 1 + (1 − 2⁻²⁴)
+        // rounds to 2); keep the interval half-open, as documented.
+        return x < high ? x : Swift.max(low, high.nextDown)
     }
 
     /// A standard normal sample (Box–Muller in Double, rounded once to Float).
