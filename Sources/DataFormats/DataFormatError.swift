@@ -1,0 +1,50 @@
+/// An error in a data file a user handed ddp-train, or in writing one.
+///
+/// Every error names the file and says, in one line, what is wrong and how to fix it:
+///
+///     inputs.npy: unsupported dtype '<c8' (expected float32, float64, int32 or int64)
+///
+/// Parsers in this module throw nothing else, whatever bytes they are given.
+public struct DataFormatError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The path of the file, as the caller named it.
+    public var file: String
+    /// What is wrong and how to fix it, without the file name; a single line.
+    public var message: String
+
+    /// Creates an error for `file`; newlines in `message` are replaced so the error stays one line.
+    public init(file: String, _ message: String) {
+        self.file = file
+        self.message = message.replacingNewlines()
+    }
+
+    /// `file: message`, on one line.
+    public var description: String { "\(file): \(message)" }
+}
+
+extension String {
+    /// The string with line breaks replaced by spaces, so error messages stay on one line.
+    func replacingNewlines() -> String {
+        guard contains(where: \.isNewline) else { return self }
+        return String(map { $0.isNewline ? " " : $0 })
+    }
+
+    /// The string in single quotes, ready to quote a name or value taken from a file in an error
+    /// message: control characters are escaped and long strings are cut short, because the bytes
+    /// may be hostile and a message must stay one readable line.
+    var quotedForMessage: String {
+        let limit = 60
+        var out = "'"
+        for (index, scalar) in unicodeScalars.enumerated() {
+            if index == limit {
+                out += "…"
+                break
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
+    }
+}
