@@ -1,2 +1,0 @@
-import XCTest
-final class ReportingTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
