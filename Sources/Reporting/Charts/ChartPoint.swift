@@ -1,0 +1,10 @@
+/// One (x, y) data point of a line chart.
+public struct ChartPoint: Equatable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
