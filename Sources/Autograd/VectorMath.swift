@@ -27,7 +27,9 @@ public enum VectorMath {
         let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
         let exponent = (bits &- 0x4B40_0000 &+ 127) &<< 23
         let scale = unsafeBitCast(exponent, to: Vector.self)
-        return y * scale
+        // The clamp turns NaN into -87.3; put it back, or sigmoid(NaN) would be a quiet 1 and a
+        // diverged run would look finite.
+        return (y * scale).replacing(with: x, where: x .!= x)
     }
 
     /// Scalar exp with the same accuracy as the vector one, for loop tails.
