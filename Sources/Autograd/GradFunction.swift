@@ -31,19 +31,31 @@ public final class GradFunction {
     /// dying gives up its own op to the worklist before it is released, so no release recurses.
     /// An op or tensor still referenced elsewhere is left alone, to be freed by its last owner.
     static func dismantle(_ slot: inout GradFunction?) {
+        guard var fn = slot else { return }
+        slot = nil
+        // Most ops have at most one input with a graph behind it (a chain of layers), so the
+        // next op waits in `next`; only branches spill into `pending`, which allocates.
+        var next: GradFunction?
         var pending: [GradFunction] = []
-        if let fn = slot { slot = nil; pending.append(fn) }
-        while var fn = pending.popLast() {
-            guard isKnownUniquelyReferenced(&fn) else { continue }
-            var inputs = fn.inputs
-            fn.inputs = []
-            // The closure captures the inputs too; `inputs` keeps them alive past this line.
-            fn.backward = nil
-            while var t = inputs.popLast() {
-                if isKnownUniquelyReferenced(&t), let next = t.gradFn {
+        while true {
+            if isKnownUniquelyReferenced(&fn) {
+                var inputs = fn.inputs
+                fn.inputs = []
+                // The closure captures the inputs too; `inputs` keeps them alive past this line.
+                fn.backward = nil
+                while var t = inputs.popLast() {
+                    guard isKnownUniquelyReferenced(&t), let op = t.gradFn else { continue }
                     t.gradFn = nil
-                    pending.append(next)
+                    if next == nil { next = op } else { pending.append(op) }
                 }
+            }
+            if let op = next {
+                next = nil
+                fn = op
+            } else if let op = pending.popLast() {
+                fn = op
+            } else {
+                return
             }
         }
     }

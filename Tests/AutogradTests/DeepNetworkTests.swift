@@ -75,6 +75,23 @@ final class DeepNetworkTests: XCTestCase {
         XCTAssertEqual(Double(results.gradients.first?.first ?? .nan), expected, accuracy: expected * 1e-3)
     }
 
+    func testDeepGraphWithBranchesAtEveryLevel() {
+        // Each level reads the previous one twice through two ops: 15,000 ops whose release
+        // has to wait for both branches before a level can go.
+        let depth = 5_000
+        let results = Results()
+        onSmallStack {
+            let x = Tensor([1], requiresGrad: true)
+            do {
+                var h = x
+                for _ in 0..<depth { h = h * 0.25 + h * 0.75 }
+                h.sum().backward()
+            }
+            results.gradients = [x.grad?.scalars ?? []]
+        }
+        XCTAssertEqual(results.gradients.first?.first ?? .nan, 1, accuracy: 1e-3)
+    }
+
     func testGraphStillReachableFromAnOutputSurvivesTheRelease() throws {
         // Dismantling must only take apart what nothing else holds: an intermediate kept by the
         // caller still backpropagates after the final output is gone.
