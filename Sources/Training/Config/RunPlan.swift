@@ -49,6 +49,16 @@ public struct RunPlan: Sendable {
         guard microSteps >= config.accumulateSteps else {
             throw ConfigError("--accumulate-steps \(config.accumulateSteps) exceeds the \(microSteps) micro-batches per epoch")
         }
+        if config.batchNorm && config.model == "mlp" {
+            // BatchNorm in training needs two values per channel; an MLP batch of 1 (or a last
+            // partial batch of 1) has one.
+            let statisticsBatch = perRank * (config.syncBatchNorm ? worldSize : 1)
+            let tail = config.dropLast ? 0 : sampler.perRank % perRank
+            if statisticsBatch < 2 || (tail == 1 && !config.syncBatchNorm) {
+                throw ConfigError("--batch-norm needs at least 2 samples per batch on each rank, but a batch here can hold 1; "
+                    + "use a larger batch or --drop-last")
+            }
+        }
         let stepsPerEpoch = microSteps / config.accumulateSteps
         let totalSteps = stepsPerEpoch * config.epochs
 

@@ -20,6 +20,12 @@ public final class Trainer {
     public var progress: ProgressReporter?
     /// Where start-up lines and warnings go (rank 0 only).
     public var console: Console
+    /// Receivers of step and epoch records (rank 0; metrics.jsonl, TensorBoard).
+    public var sinks: [MetricsSink] = []
+    /// Heavier per-layer diagnostics, when enabled.
+    public var diagnostics: StepDiagnostics?
+    /// Compare parameter checksums across ranks every this many steps (0: never).
+    public var replicaCheckInterval = 0
 
     /// Optimizer steps taken.
     public private(set) var step = 0
@@ -75,9 +81,11 @@ public final class Trainer {
             var epochLossSum = 0.0
             for s in 0..<stepsPerEpoch {
                 let stepStart = now()
+                let diagnose = diagnostics?.isActive(step: step + 1) ?? false
                 var t = PhaseTimings()
                 dataParallel.zeroGradients()
                 if hasBuffers { dataParallel.broadcastBuffers() }
+                if diagnose { diagnostics?.beginStep(step: step + 1) }
                 var localLoss = 0.0
                 var localSamples = 0
                 for micro in 0..<k {
@@ -89,14 +97,16 @@ public final class Trainer {
                     localLoss += Double(l.item())
                     if k > 1 { l = l * (1 / Float(k)) }
                     let t1 = now()
-                    dataParallel.beginBackward(synchronize: micro == k - 1)
+                    dataParallel.beginBackward(synchronize: micro == k - 1, captureLocalNorms: diagnose)
                     l.backward()
                     let t2 = now()
                     t.forward += seconds(t0, t1)
                     t.backward += seconds(t1, t2)
                     localSamples += indices.count
+                    if diagnose { diagnostics?.microStepDidFinish(index: micro, count: k) }
                 }
                 t.gradientSync = dataParallel.finishSynchronization()
+                if diagnose { diagnostics?.afterSynchronization(localSquaredNorms: dataParallel.localGradientSquaredNorms) }
                 let t3 = now()
                 if let maxNorm = c.clipGradNorm { clipGradientNorm(model.parameters, maxNorm: maxNorm) }
                 optimizer.learningRate = plan.schedule.learningRate(base: plan.learningRate, step: step)
@@ -104,27 +114,39 @@ public final class Trainer {
                 t.optimizer = seconds(t3, now())
                 t.total = seconds(stepStart, now())
                 step += 1
+                let diagnosticsRecord = diagnose ? diagnostics?.finishStep(step: step) : nil
+                if replicaCheckInterval > 0 && step % replicaCheckInterval == 0 {
+                    try ReplicaCheck.verify(model: model, communicator: communicator, step: step)
+                }
 
-                let logging = step % c.logEvery == 0 || step == 1 || step == plan.optimizerSteps
                 let (globalLoss, phases) = reduceStepStatistics(loss: localLoss / Double(k), timings: t, samples: localSamples)
                 epochLossSum += globalLoss
                 lastLoss = globalLoss
                 if firstLoss == nil { firstLoss = globalLoss }
-                if logging || firstNorms == nil {
+                let logging = step % c.logEvery == 0 || step == 1 || step == plan.optimizerSteps || diagnosticsRecord != nil
+                if logging {
                     let norms = gradientNorms()
                     if firstNorms == nil { firstNorms = norms }
                     lastNorms = norms
-                    if logging { logStep(epoch: epoch, loss: globalLoss, norms: norms, phases: phases, timings: t) }
+                    let record = StepRecord(
+                        step: step, epoch: epoch + 1, loss: globalLoss, learningRate: optimizer.learningRate,
+                        samplesPerSecond: Double(plan.effectiveBatch) / max(phases.max.reduce(0, +), 1e-12),
+                        gradientNorms: zip(weightLayers, norms).map { ($0.0.name, $0.1) },
+                        vanishingFactor: ModelFactory.vanishingFactor(gradientNorms: norms),
+                        phases: phases, diagnostics: diagnosticsRecord)
+                    for sink in sinks { sink.record(record) }
                 }
                 progress?.update(epoch: epoch + 1, epochs: c.epochs, step: step,
                                  loss: globalLoss, samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9))
             }
             let validationResult = try evaluate()
             lastValidation = validationResult
-            logEpoch(epoch: epoch, trainLoss: epochLossSum / Double(max(stepsPerEpoch, 1)), validation: validationResult)
+            let record = EpochRecord(epoch: epoch + 1, step: step, trainLoss: epochLossSum / Double(max(stepsPerEpoch, 1)),
+                                     validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy)
+            for sink in sinks { sink.record(record) }
         }
         progress?.finish()
-        runDirectory?.flush()
+        for sink in sinks { sink.flush() }
         return summary()
     }
 
@@ -156,35 +178,6 @@ public final class Trainer {
             guard let g = layer.tensor.grad else { return 0 }
             return VectorMath.sumOfSquares(g.pointer, g.count).squareRoot()
         }
-    }
-
-    private func logStep(epoch: Int, loss: Double, norms: [Double], phases: PhaseStatistics, timings: PhaseTimings) {
-        guard let runDirectory else { return }
-        var line = JSONLine()
-        line.add("type", "step")
-        line.add("step", step)
-        line.add("epoch", epoch + 1)
-        line.add("loss", loss)
-        line.add("lr", optimizer.learningRate)
-        line.add("samples_per_second", Double(plan.effectiveBatch) / max(phases.max.reduce(0, +), 1e-12))
-        line.add("grad_norms", zip(weightLayers, norms).map { ($0.0.name, Optional($0.1)) })
-        line.add("vanishing_factor", ModelFactory.vanishingFactor(gradientNorms: norms))
-        line.add("timing", object: phases.json())
-        runDirectory.appendMetrics(line.string)
-    }
-
-    private func logEpoch(epoch: Int, trainLoss: Double, validation: (loss: Double, accuracy: Double?)?) {
-        guard let runDirectory else { return }
-        var line = JSONLine()
-        line.add("type", "epoch")
-        line.add("epoch", epoch + 1)
-        line.add("step", step)
-        line.add("train_loss", trainLoss)
-        if let validation {
-            line.add("val_loss", validation.loss)
-            if let a = validation.accuracy { line.add("val_accuracy", a) }
-        }
-        runDirectory.appendMetrics(line.string)
     }
 
     /// Validation loss (and accuracy for classification) over the held-out split. Each rank
@@ -228,6 +221,7 @@ public final class Trainer {
                                firstLoss: firstLoss ?? .nan, finalLoss: lastLoss,
                                validationLoss: lastValidation?.loss, validationAccuracy: lastValidation?.accuracy,
                                steps: step, phases: phases,
-                               samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9))
+                               samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9),
+                               diagnosticsLines: diagnostics?.summaryLines() ?? [])
     }
 }

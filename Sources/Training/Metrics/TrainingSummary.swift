@@ -13,6 +13,8 @@ public struct TrainingSummary {
     public var steps: Int
     public var phases: PhaseStatistics?
     public var samplesPerSecond: Double
+    /// Extra lines from the diagnostics (saturation, dead units, noise scale, verdict).
+    public var diagnosticsLines: [String] = []
 
     /// The vanishing factor (first layer over last hidden layer) at the first step.
     public var firstVanishingFactor: Double? { vanishingFactor(firstNorms) }
@@ -51,6 +53,7 @@ public struct TrainingSummary {
             lines.append("Time per step, ms (mean/max over ranks): " + parts.joined(separator: ", "))
         }
         lines.append(String(format: "Throughput: %.0f samples/s", samplesPerSecond))
+        lines += diagnosticsLines
         return lines.joined(separator: "\n")
     }
 
