@@ -65,30 +65,51 @@ struct AxisScale {
 
     /// A logarithmic axis over the positive `dataRange` (nil when there is no positive data)
     /// with at most about `tickCount` labelled ticks.
+    ///
+    /// The domain hugs the data (a 4 % margin in log space). Over a few decades ticks sit at
+    /// 1, 2 and 5 × 10ᵏ; over more, at powers of ten, labelled every n-th when they crowd.
+    /// When no two such ticks fall inside a narrow range, the domain widens to whole decades.
     static func logarithmic(dataRange: ClosedRange<Double>?, pixels: (Double, Double), tickCount: Int) -> AxisScale {
-        var lowPower = Int(log10(dataRange?.lowerBound ?? 1).rounded(.down))
-        var highPower = Int(log10(dataRange?.upperBound ?? 10).rounded(.up))
-        if lowPower == highPower {
-            lowPower -= 1
-            highPower += 1
+        var low = log10(dataRange?.lowerBound ?? 1)
+        var high = log10(dataRange?.upperBound ?? 10)
+        if high - low < 1e-9 {
+            low -= 0.5
+            high += 0.5
         }
-        let decades = highPower - lowPower
-        let labelEvery = Swift.max(1, Int((Double(decades) / Double(Swift.max(tickCount, 1))).rounded(.up)))
-        var ticks: [Tick] = []
-        for power in lowPower...highPower {
-            let labelled = (power - lowPower) % labelEvery == 0
-            ticks.append(Tick(value: pow(10, Double(power)),
-                              label: labelled ? NumberLabel.power(mantissa: 1, power) : nil))
-            // Over one or two decades, powers of ten alone are too sparse to read values.
-            if decades <= 2, power < highPower {
-                for mantissa in [2, 5] {
-                    ticks.append(Tick(value: Double(mantissa) * pow(10, Double(power)),
-                                      label: NumberLabel.power(mantissa: mantissa, power)))
-                }
-            }
+        let margin = (high - low) * 0.04
+        var ticks = logTicks(low: low - margin, high: high + margin, tickCount: tickCount)
+        var (lower, upper) = (pow(10, low - margin), pow(10, high + margin))
+        if ticks.filter({ $0.label != nil }).count < 2 {
+            let (lowPower, highPower) = (low.rounded(.down), high.rounded(.up))
+            ticks = logTicks(low: lowPower, high: highPower, tickCount: tickCount)
+            (lower, upper) = (pow(10, lowPower), pow(10, highPower))
         }
-        return AxisScale(isLogarithmic: true, lower: pow(10, Double(lowPower)), upper: pow(10, Double(highPower)),
-                         rangeStart: pixels.0, rangeEnd: pixels.1, ticks: ticks.sorted { $0.value < $1.value })
+        return AxisScale(isLogarithmic: true, lower: lower, upper: upper,
+                         rangeStart: pixels.0, rangeEnd: pixels.1, ticks: ticks)
+    }
+
+    /// The ticks between 10^`low` and 10^`high` (exponents), in increasing order.
+    private static func logTicks(low: Double, high: Double, tickCount: Int) -> [Tick] {
+        let lowPower = Int(low.rounded(.down))
+        let highPower = Int(high.rounded(.up))
+        let inside = { (value: Double) in
+            let exponent = log10(value)
+            return exponent >= low - 1e-9 && exponent <= high + 1e-9
+        }
+        // 1-2-5 ticks, when few enough of them fall inside to label them all.
+        let dense = (lowPower...highPower).flatMap { power in
+            [1, 2, 5].map { Tick(value: Double($0) * pow(10, Double(power)), label: NumberLabel.power(mantissa: $0, power)) }
+        }.filter { inside($0.value) }
+        if dense.count >= 2, dense.count <= tickCount + 2 {
+            return dense
+        }
+        let decades = (lowPower...highPower).filter { inside(pow(10, Double($0))) }
+        let labelEvery = Swift.max(1, Int((Double(decades.count) / Double(Swift.max(tickCount, 1))).rounded(.up)))
+        return decades.map { power in
+            // Labels step from a multiple of the stride, so they do not shift as data grows.
+            let labelled = power.isMultiple(of: labelEvery)
+            return Tick(value: pow(10, Double(power)), label: labelled ? NumberLabel.power(mantissa: 1, power) : nil)
+        }
     }
 
     /// The smallest of 1, 2, 5 × 10ᵏ that is at least `raw`.

@@ -35,7 +35,7 @@ public struct BarChart: SVGChart {
     static let labelFontSize = 11.0
 
     public init(title: String, xLabel: String = "", yLabel: String = "", categories: [String],
-                series: [Series], yRange: ClosedRange<Double>? = nil, width: Double = 720, height: Double = 400) {
+                series: [Series], yRange: ClosedRange<Double>? = nil, width: Double = 860, height: Double = 400) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel

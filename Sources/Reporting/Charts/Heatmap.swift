@@ -62,7 +62,8 @@ public struct Heatmap: SVGChart {
         let gridHeight = cellHeight * Double(rows.count)
         let barHeight = Swift.max(Swift.min(gridHeight, 220), 100)
         let legendX = left + gridWidth + 24
-        let legendLabels = legendLabelTexts()
+        let domain = colorDomain()
+        let legendLabels = legendLabelTexts(domain)
         let legendWidth = 14 + 6 + (legendLabels.map { TextMetrics.width(of: $0, fontSize: Self.labelFontSize) }.max() ?? 0)
         let titleWidth = TextMetrics.width(of: title, fontSize: 15) + 24
         let width = Swift.max(legendX + Swift.max(legendWidth, TextMetrics.width(of: valueLabel, fontSize: Self.labelFontSize)) + 16,
@@ -73,11 +74,10 @@ public struct Heatmap: SVGChart {
 
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(TextMetrics.truncated(title, maxCharacters: Int(900 / (15 * 0.62))), x: 12, y: 24, size: 15, bold: true)
-        let scale = colorDomain()
         for (row, rowLabel) in rowLabels.enumerated() {
             for (column, columnLabel) in columnLabels.enumerated() {
                 let value = self.value(row: row, column: column)
-                let position = scale.flatMap { fraction(of: value, in: $0) }
+                let position = domain.flatMap { fraction(of: value, in: $0) }
                 let shown = value.map { NumberLabel.value($0) } ?? "no data"
                 let note = position == nil && value != nil ? " (not shown: \(logScale ? "≤ 0 on a log scale" : "not finite"))" : ""
                 canvas.rect(x: left + Double(column) * cellWidth, y: top + Double(row) * cellHeight,
@@ -139,8 +139,8 @@ public struct Heatmap: SVGChart {
     }
 
     /// The colour bar's labels: maximum, middle and minimum, top to bottom.
-    private func legendLabelTexts() -> [String] {
-        guard let domain = colorDomain() else { return ["no data"] }
+    private func legendLabelTexts(_ domain: ClosedRange<Double>?) -> [String] {
+        guard let domain else { return ["no data"] }
         let middle = (domain.lowerBound + domain.upperBound) / 2
         let points = [domain.upperBound, middle, domain.lowerBound]
         return points.map { NumberLabel.value(logScale ? pow(10, $0) : $0, significantDigits: 3) }

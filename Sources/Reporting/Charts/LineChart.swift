@@ -50,7 +50,7 @@ public struct LineChart: SVGChart {
 
     public init(title: String, xLabel: String = "", yLabel: String = "", series: [Series],
                 logX: Bool = false, logY: Bool = false, coloring: SeriesColoring = .categorical,
-                width: Double = 720, height: Double = 400) {
+                width: Double = 860, height: Double = 400) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -74,7 +74,8 @@ public struct LineChart: SVGChart {
         let allPoints = series.flatMap(\.points)
         let yRange = AxisScale.range(of: allPoints.filter { $0.x.isFinite && (!logX || $0.x > 0) }.map(\.y),
                                      logarithmic: logY)
-        let yTickCount = Swift.max(2, Int((bottom - top) / 45))
+        // Decade labels are short and evenly spaced, so a log axis can hold more of them.
+        let yTickCount = Swift.max(2, Int((bottom - top) / (logY ? 26 : 45)))
         let yScale = logY
             ? AxisScale.logarithmic(dataRange: yRange, pixels: (bottom, top), tickCount: yTickCount)
             : AxisScale.linear(dataRange: yRange, pixels: (bottom, top), tickCount: yTickCount)

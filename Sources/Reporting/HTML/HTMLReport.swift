@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 
 /// One self-contained HTML page of results: a title, then sections of text, charts and
@@ -97,9 +98,9 @@ public struct HTMLReport: Sendable {
     /// Writes the page to `url`, replacing any file there atomically.
     public func write(to url: URL) throws(ReportError) {
         do {
-            try Data(html().utf8).write(to: url, options: .atomic)
+            try AtomicFileWriter.write(Data(html().utf8), to: url)
         } catch {
-            throw .cannotWrite(path: url.path, reason: error.localizedDescription)
+            throw .cannotWrite(path: url.path, reason: error.message)
         }
     }
 

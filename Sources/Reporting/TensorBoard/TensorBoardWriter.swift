@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -126,10 +127,10 @@ public final class TensorBoardWriter {
     /// `step <= step` (and the version records), for an exact resume from a checkpoint
     /// taken at `step`.
     ///
-    /// Each changed file is replaced atomically, so an interruption leaves either the old
-    /// or the new file. An incomplete record at the end of a file (a writer killed
-    /// mid-write) is dropped too. Files with a damaged record in the middle are left alone
-    /// and reported with an error. Call this before opening a new writer in `directory`;
+    /// Each changed file is replaced atomically and durably (`AtomicFileWriter`), so an
+    /// interruption leaves either the old or the new file. An incomplete record at the end
+    /// of a file (a writer killed mid-write) is dropped too. Files with a damaged record in
+    /// the middle are left alone and reported with an error. Call this before opening a new writer in `directory`;
     /// a missing directory has nothing to discard.
     ///
     /// - Returns: how many records were removed, incomplete ones included.
@@ -154,9 +155,9 @@ public final class TensorBoardWriter {
             }
             guard dropped > 0 else { continue }
             do {
-                try Data(kept).write(to: file, options: .atomic)
+                try AtomicFileWriter.write(Data(kept), to: file)
             } catch {
-                throw .cannotWrite(path: file.path, reason: error.localizedDescription)
+                throw .cannotWrite(path: file.path, reason: error.message)
             }
             discarded += dropped
         }
