@@ -19,6 +19,9 @@ struct Train: ParsableCommand {
     @Option(help: "Write the final weights to this safetensors file.")
     var save: String?
 
+    @Option(help: "Compare parameter checksums across ranks every N steps; a mismatch ends the job naming the ranks and tensors.")
+    var checkReplicasEvery = 0
+
     @Flag(help: "No progress line and no start-up lines; results and warnings still print.")
     var quiet = false
 
@@ -30,7 +33,8 @@ struct Train: ParsableCommand {
             failBeforeLaunch("\(error)")
         }
         try runDistributed { communicator in
-            let options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
+            var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
+            options.checkReplicasEvery = checkReplicasEvery
             try TrainingRun.execute(config, options: options, communicator: communicator)
         }
     }

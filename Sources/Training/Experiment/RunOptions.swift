@@ -8,6 +8,8 @@ public struct RunOptions: Sendable {
     public var quiet = false
     /// Print the summary table at the end.
     public var printSummary = true
+    /// Compare parameter checksums across ranks every this many steps (0: never).
+    public var checkReplicasEvery = 0
 
     public init(initFrom: String? = nil, save: String? = nil, quiet: Bool = false) {
         self.initFrom = initFrom

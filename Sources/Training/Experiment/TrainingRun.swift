@@ -49,6 +49,8 @@ public enum TrainingRun {
         directory?.resetMetrics()
         let trainer = try Trainer(plan: plan, train: train, validation: validation, communicator: communicator,
                                   runDirectory: directory, console: console, initFrom: options.initFrom)
+        if let directory { trainer.sinks.append(MetricsLog(directory: directory)) }
+        trainer.replicaCheckInterval = options.checkReplicasEvery
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
         trainer.progress = communicator.rank == 0
