@@ -13,6 +13,18 @@ public enum ReducedPrecision: String, Sendable, Hashable, CaseIterable {
     /// about 2-3 significant decimal digits.
     case bf16
 
+    /// The largest relative error of one rounding to this format in its normal range:
+    /// 2^-11 for fp16, 2^-8 for bf16.
+    ///
+    /// A compressed average over N ranks rounds N times (each rank's scaled input, then each
+    /// partial sum), so for inputs of one sign its relative error stays within `N * unitRoundoff`.
+    public var unitRoundoff: Float {
+        switch self {
+        case .fp16: return 0x1p-11
+        case .bf16: return 0x1p-8
+        }
+    }
+
     /// The 16-bit pattern nearest to `value`.
     public func encode(_ value: Float) -> UInt16 {
         switch self {
