@@ -42,38 +42,72 @@ final class CommunicatorTestsMPI: XCTestCase {
         failures.forEach { print("commcheck: \($0)") }
     }
 
+    /// An error on one rank ends every rank, with the message and the exit code, instead of
+    /// leaving the others waiting in a collective.
+    func testAbortOnOneRankEndsTheWholeJob() throws {
+        let (status, output) = try launch(ranks: 2, test: "testAbortInsideMPIJob",
+                                          environment: [Self.abortVariable: "1"])
+        XCTAssertEqual(status, 3, output)
+        XCTAssertTrue(output.contains("ddp-train: rank 1: deliberate failure for the abort test"), output)
+        XCTAssertFalse(output.contains("passed the barrier"), output)
+    }
+
+    /// Set by ``testAbortOnOneRankEndsTheWholeJob``.
+    private static let abortVariable = "DDP_COMM_ABORT_TEST"
+
+    /// The body of the aborting job: rank 1 aborts while rank 0 waits in a barrier.
+    func testAbortInsideMPIJob() throws {
+        guard ProcessInfo.processInfo.environment[Self.abortVariable] != nil else {
+            throw XCTSkip("runs only inside the MPI job that testAbortOnOneRankEndsTheWholeJob starts")
+        }
+        let comm = try MPICommunicator()
+        if comm.rank == 1 {
+            comm.abort(code: 3, message: "deliberate failure for the abort test")
+        }
+        comm.barrier()
+        print("rank \(comm.rank) passed the barrier")
+        comm.finalize()
+    }
+
     // MARK: Launching
 
     /// Runs ``testSelfCheckInsideMPIJob`` as a job of `ranks` processes and checks that every
-    /// rank reports success.
+    /// rank reports success. `launcher` nil means `mpirun`; `[]` runs one process directly.
     private func runSelfCheck(ranks: Int, launcher: [String]? = nil) throws {
-        if ProcessInfo.processInfo.environment[Self.expectedSizeVariable] != nil {
-            throw XCTSkip("already inside a launched job")
-        }
-        let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let filter = "DistributedTests.CommunicatorTestsMPI/testSelfCheckInsideMPIJob"
-        let command: [String]
-        if let launcher {
-            command = launcher + [bundle, filter]
-        } else {
-            guard let mpirun = findExecutable("mpirun") else {
-                throw XCTSkip("mpirun is not installed (scripts/setup-system.sh installs Open MPI)")
-            }
-            var arguments = [mpirun, "-np", String(ranks), "--oversubscribe"]
-            if getuid() == 0 { arguments.append("--allow-run-as-root") }
-            command = arguments + [bundle, filter]
-        }
-        let (status, output) = try run(command, environment: [
-            Self.expectedSizeVariable: String(ranks),
-            "OPENBLAS_NUM_THREADS": "1",
-        ])
-        XCTAssertEqual(status, 0, "\(command.joined(separator: " ")) failed:\n\(output)")
+        let (status, output) = try launch(ranks: ranks, test: "testSelfCheckInsideMPIJob", launcher: launcher,
+                                          environment: [Self.expectedSizeVariable: String(ranks)])
+        XCTAssertEqual(status, 0, output)
         for rank in 0..<ranks {
             XCTAssertTrue(output.contains("commcheck: rank \(rank) of \(ranks) on "),
                           "rank \(rank) did not report:\n\(output)")
         }
         let okLines = output.split(separator: "\n").filter { $0.hasPrefix("commcheck: rank") && $0.hasSuffix(": ok") }
         XCTAssertEqual(okLines.count, ranks, "not every rank passed:\n\(output)")
+    }
+
+    /// Starts this test bundle, filtered to `test`, as an MPI job; returns the exit status and
+    /// the combined output.
+    private func launch(ranks: Int, test: String, launcher: [String]? = nil,
+                        environment: [String: String]) throws -> (Int32, String) {
+        let inside = [Self.expectedSizeVariable, Self.abortVariable]
+        if inside.contains(where: { ProcessInfo.processInfo.environment[$0] != nil }) {
+            throw XCTSkip("already inside a launched job")
+        }
+        let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let filter = "DistributedTests.CommunicatorTestsMPI/\(test)"
+        var command: [String]
+        if let launcher {
+            command = launcher
+        } else {
+            guard let mpirun = findExecutable("mpirun") else {
+                throw XCTSkip("mpirun is not installed (scripts/setup-system.sh installs Open MPI)")
+            }
+            command = [mpirun, "-np", String(ranks), "--oversubscribe"]
+            if getuid() == 0 { command.append("--allow-run-as-root") }
+        }
+        command += [bundle, filter]
+        let (status, output) = try run(command, environment: environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 })
+        return (status, "$ \(command.joined(separator: " "))\n\(output)")
     }
 
     /// Runs `command` to completion with extra environment variables; returns its exit status
