@@ -11,12 +11,14 @@ public struct BarChart: SVGChart {
         /// `values[i]` belongs to `categories[i]`; nil for no bar.
         public var values: [Double?]
 
+        /// A series named `name` with one value per category.
         public init(name: String, values: [Double?]) {
             self.name = name
             self.values = values
         }
     }
 
+    /// The heading drawn above the plot.
     public var title: String
     /// The x-axis title; empty for none.
     public var xLabel: String
@@ -24,16 +26,19 @@ public struct BarChart: SVGChart {
     public var yLabel: String
     /// The group labels along the x axis.
     public var categories: [String]
+    /// The bar series; within a group, bars appear in this order.
     public var series: [Series]
     /// A fixed y range (e.g. `0...1` for fractions); nil fits the data and includes zero.
     /// Bars beyond a fixed range are cut at its edge.
     public var yRange: ClosedRange<Double>?
-    /// The SVG size in pixels; the height grows when the legend or rotated labels need room.
+    /// The SVG width in pixels.
     public var width: Double
+    /// The SVG height in pixels; it grows when the legend or rotated labels need room.
     public var height: Double
 
     static let labelFontSize = 11.0
 
+    /// A grouped bar chart; only `title`, `categories` and `series` are required.
     public init(title: String, xLabel: String = "", yLabel: String = "", categories: [String],
                 series: [Series], yRange: ClosedRange<Double>? = nil, width: Double = 860, height: Double = 400) {
         self.title = title

@@ -7,6 +7,7 @@ import Foundation
 /// infinite, or ≤ 0 on a log scale) are grey. Each cell has a tooltip with its row, column
 /// and value, and a colour bar shows the scale's extremes.
 public struct Heatmap: SVGChart {
+    /// The heading drawn above the grid.
     public var title: String
     /// One label per row, top to bottom.
     public var rowLabels: [String]
@@ -28,6 +29,7 @@ public struct Heatmap: SVGChart {
     static let missingColor = "#d4d4d4"
     static let maxLabelCharacters = 30
 
+    /// A heatmap; `values[row][column]` pairs with `rowLabels[row]` and `columnLabels[column]`.
     public init(title: String, rowLabels: [String], columnLabels: [String], values: [[Double?]],
                 logScale: Bool = false, rowAxisLabel: String = "", columnAxisLabel: String = "",
                 valueLabel: String = "") {

@@ -29,11 +29,13 @@ public struct LineChart: SVGChart {
         }
     }
 
+    /// The heading drawn above the plot.
     public var title: String
     /// The x-axis title; empty for none.
     public var xLabel: String
     /// The y-axis title; empty for none.
     public var yLabel: String
+    /// The lines, drawn in order; the legend lists them in the same order.
     public var series: [Series]
     /// Whether the x axis is logarithmic (e.g. batch sizes).
     public var logX: Bool
@@ -41,13 +43,15 @@ public struct LineChart: SVGChart {
     public var logY: Bool
     /// How series are coloured: distinct colours, or a gradient for ordered series.
     public var coloring: SeriesColoring
-    /// The SVG size in pixels; the height grows when the legend needs more room.
+    /// The SVG width in pixels.
     public var width: Double
+    /// The SVG height in pixels; it grows when the legend needs more room.
     public var height: Double
 
     /// Series with more valid points than this get no dots: they would cover the line.
     static let maximumMarkedPoints = 40
 
+    /// A line chart; only `title` and `series` are required.
     public init(title: String, xLabel: String = "", yLabel: String = "", series: [Series],
                 logX: Bool = false, logY: Bool = false, coloring: SeriesColoring = .categorical,
                 width: Double = 860, height: Double = 400) {

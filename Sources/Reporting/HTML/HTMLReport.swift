@@ -29,11 +29,14 @@ public struct HTMLReport: Sendable {
 
     /// A headed part of the report.
     public struct Section: Sendable {
+        /// The section's `<h2>` title, also listed in the page's table of contents.
         public var heading: String
         /// Shown under the heading, before the blocks; nil for none.
         public var paragraph: String?
+        /// The content, in order.
         public var blocks: [Block]
 
+        /// A section; content can also be appended later with `add(_:)`.
         public init(heading: String, paragraph: String? = nil, blocks: [Block] = []) {
             self.heading = heading
             self.paragraph = paragraph
@@ -50,8 +53,10 @@ public struct HTMLReport: Sendable {
     public var title: String
     /// A line under the title (e.g. the command and date); nil for none.
     public var subtitle: String?
+    /// The sections, in page order; with more than one, the page starts with links to each.
     public var sections: [Section]
 
+    /// A report; sections can be appended later.
     public init(title: String, subtitle: String? = nil, sections: [Section] = []) {
         self.title = title
         self.subtitle = subtitle

@@ -12,6 +12,7 @@ public struct Table: Equatable, Sendable {
     /// A caption shown above the table; nil for none.
     public var caption: String?
 
+    /// A table; `headers` may be empty for a table without a header row.
     public init(headers: [String], rows: [[String]], caption: String? = nil) {
         self.headers = headers
         self.rows = rows
