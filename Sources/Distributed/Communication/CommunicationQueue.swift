@@ -41,7 +41,8 @@ public final class CommunicationQueue: Sendable {
     /// Schedules `job` after every job submitted before it; returns its handle at once.
     ///
     /// The job runs on the queue's thread and receives ``communicator``. It must only run
-    /// collectives that every rank submits in the same order.
+    /// collectives that every rank submits in the same order, and must not submit to or wait
+    /// on this queue (it would wait for itself).
     @discardableResult
     public func submit<Value: Sendable>(
         _ label: String, _ job: @escaping @Sendable (any Communicator) -> Value
