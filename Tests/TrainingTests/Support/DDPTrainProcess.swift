@@ -69,12 +69,15 @@ enum DDPTrainProcess {
         let start = Date()
         try process.run()
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        var stdoutData = Data(), stderrData = Data()
+        let collected = CollectedOutput()
         let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        for (index, pipe) in [out, err].enumerated() {
+            group.enter()
+            DispatchQueue.global().async {
+                collected.set(index, pipe.fileHandleForReading.readDataToEndOfFile())
+                group.leave()
+            }
+        }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
@@ -85,8 +88,8 @@ enum DDPTrainProcess {
         process.waitUntilExit()
         group.wait()
         return Result(status: process.terminationStatus,
-                      stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self),
+                      stdout: String(decoding: collected.get(0), as: UTF8.self),
+                      stderr: String(decoding: collected.get(1), as: UTF8.self),
                       seconds: Date().timeIntervalSince(start))
     }
 
@@ -112,4 +115,13 @@ enum DDPTrainProcess {
     static func fixture(_ name: String) -> URL {
         Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!
     }
+}
+
+/// The two pipes' contents, written by the reader threads and read after they finish.
+private final class CollectedOutput: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var data = [Data(), Data()]
+    func set(_ index: Int, _ value: Data) { lock.lock(); data[index] = value; lock.unlock() }
+    func get(_ index: Int) -> Data { lock.lock(); defer { lock.unlock() }; return data[index] }
 }
