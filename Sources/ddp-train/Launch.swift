@@ -26,6 +26,11 @@ func runDistributed(_ body: (any Communicator) throws -> Void) throws {
     }
     do {
         try body(communicator)
+    } catch let preempted as Preempted {
+        // A clean, agreed stop: every rank got here at the same step boundary.
+        if communicator.rank == 0 { print("ddp-train: \(preempted)") }
+        communicator.finalize()
+        exit(0)
     } catch {
         let message = "\(error)"
         if communicator.worldSize > 1 {

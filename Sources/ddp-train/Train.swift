@@ -22,19 +22,60 @@ struct Train: ParsableCommand {
     @Option(help: "Compare parameter checksums across ranks every N steps; a mismatch ends the job naming the ranks and tensors.")
     var checkReplicasEvery = 0
 
+    @Option(help: "Write checkpoints (model, optimizer, data position) into this directory.")
+    var checkpointDir: String?
+
+    @Option(help: "Checkpoint every N steps, or every N epochs as 'Nepochs' (default: every epoch).")
+    var checkpointEvery: String?
+
+    @Option(help: "Keep the newest K checkpoints.")
+    var keepCheckpoints = 3
+
+    @Option(help: "Resume from a checkpoint directory, a directory of checkpoints, or 'latest' (in --checkpoint-dir).")
+    var resume: String?
+
+    @Option(help: "On a NaN or infinite loss or gradient: stop (name the step and layers) or skip the step on every rank.")
+    var onNonfinite = "stop"
+
+    @Option(help: .hidden) var debugFault: String?
+
     @Flag(help: "No progress line and no start-up lines; results and warnings still print.")
     var quiet = false
+
+    @Option(help: "Per-layer diagnostics (local gradient norms across ranks, update ratios, saturation, dead units, gradient noise scale) at step 1 and every K steps; 0 turns them off.")
+    var diagnosticsEvery = 0
+
+    @Option(help: "With --diagnostics-every: warn when the first layer's gradient norm over the last hidden layer's stays below this.")
+    var vanishingThreshold = 1e-4
+
+    @Option(help: "Also write TensorBoard event files (scalars and histograms) to this directory.")
+    var tensorboard: String?
 
     func run() throws {
         let config: TrainingConfig
         do {
             config = try flags.resolvedConfig()
+            try DiagnosticsOptions(every: diagnosticsEvery, vanishingThreshold: vanishingThreshold).validate()
         } catch {
             failBeforeLaunch("\(error)")
         }
         try runDistributed { communicator in
             var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
             options.checkReplicasEvery = checkReplicasEvery
+            options.checkpointDir = checkpointDir
+            options.checkpointEvery = checkpointEvery
+            options.keepCheckpoints = keepCheckpoints
+            options.resume = resume
+            options.runDirectoryGiven = config.runDir != nil
+            guard let policy = NonFinitePolicy(rawValue: onNonfinite) else {
+                throw ConfigError("--on-nonfinite '\(onNonfinite)' is not one of: stop, skip")
+            }
+            options.onNonFinite = policy
+            if let debugFault { options.faults = try FaultInjection(spec: debugFault) }
+            guard keepCheckpoints >= 1 else { throw ConfigError("--keep-checkpoints must be at least 1") }
+            options.diagnosticsEvery = diagnosticsEvery
+            options.vanishingThreshold = vanishingThreshold
+            options.tensorboard = tensorboard
             try TrainingRun.execute(config, options: options, communicator: communicator)
         }
     }

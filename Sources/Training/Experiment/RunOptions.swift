@@ -10,6 +10,27 @@ public struct RunOptions: Sendable {
     public var printSummary = true
     /// Compare parameter checksums across ranks every this many steps (0: never).
     public var checkReplicasEvery = 0
+    /// Where to write checkpoints (nil: none).
+    public var checkpointDir: String?
+    /// `--checkpoint-every`: "N" steps or "Nepochs"; nil with a directory: every epoch.
+    public var checkpointEvery: String?
+    /// How many checkpoints to keep.
+    public var keepCheckpoints = 3
+    /// `--resume`: a checkpoint directory, a directory of checkpoints, or "latest".
+    public var resume: String?
+    /// What a NaN or infinite loss or gradient does.
+    public var onNonFinite = NonFinitePolicy.stop
+    /// Whether the user named the run directory; if not, a resume continues the checkpoint's.
+    public var runDirectoryGiven = true
+    /// Test-only faults.
+    public var faults = FaultInjection()
+
+    /// `--diagnostics-every K`: per-layer diagnostics at step 1 and every K steps (0: off).
+    public var diagnosticsEvery = 0
+    /// `--vanishing-threshold`: warn when the vanishing factor stays below this.
+    public var vanishingThreshold = 1e-4
+    /// `--tensorboard DIR`: also write TensorBoard event files there (rank 0).
+    public var tensorboard: String?
 
     public init(initFrom: String? = nil, save: String? = nil, quiet: Bool = false) {
         self.initFrom = initFrom

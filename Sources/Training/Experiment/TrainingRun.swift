@@ -25,7 +25,9 @@ public enum TrainingRun {
             c.batchSize = nil
             c.runDir = base + "/" + point.name
             console.info("== \(point.name): lr \(point.lr), global batch \(point.globalBatchSize), from the same fresh initialization ==")
-            summaries.append(try single(c, options: options, communicator: communicator, console: console))
+            var pointOptions = options
+            pointOptions.tensorboard = options.tensorboard.map { $0 + "/" + point.name }  // one TensorBoard run per point
+            summaries.append(try single(c, options: pointOptions, communicator: communicator, console: console))
         }
         console.result(ComparisonTable.render(points: points, summaries: summaries))
         return summaries
@@ -45,12 +47,34 @@ public enum TrainingRun {
         let data = try DatasetLoader.load(config)
         let (train, validation) = data.split(validationFraction: config.valFraction)
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
-        let directory = communicator.rank == 0 ? try RunDirectory(path: config.runDir!) : nil
-        directory?.resetMetrics()
+        var runDir = config.runDir!
+        let checkpoint = try options.resume.map { try CheckpointStore.load(CheckpointStore.locate($0, checkpointDir: options.checkpointDir)) }
+        if let checkpoint, !options.runDirectoryGiven, let previous = checkpoint.state.runDirectory {
+            runDir = previous  // continue the interrupted run's metrics
+        }
+        let directory = communicator.rank == 0 ? try RunDirectory(path: runDir) : nil
+        if let checkpoint {
+            try directory?.truncateMetrics(afterStep: checkpoint.state.step)
+        } else {
+            directory?.resetMetrics()
+        }
         let trainer = try Trainer(plan: plan, train: train, validation: validation, communicator: communicator,
                                   runDirectory: directory, console: console, initFrom: options.initFrom)
         if let directory { trainer.sinks.append(MetricsLog(directory: directory)) }
         trainer.replicaCheckInterval = options.checkReplicasEvery
+        try attachDiagnostics(to: trainer, options: options, console: console)
+        trainer.nonFinitePolicy = options.onNonFinite
+        trainer.faults = options.faults
+        trainer.preemption = PreemptionSignal()
+        if let dir = options.checkpointDir {
+            let interval = try options.checkpointEvery.map(CheckpointPolicy.parseInterval) ?? (steps: nil, epochs: 1)
+            trainer.checkpointing = CheckpointPolicy(directory: dir, everySteps: interval.steps, everyEpochs: interval.epochs,
+                                                     keep: options.keepCheckpoints)
+        }
+        if let checkpoint {
+            try trainer.restore(from: checkpoint)
+            describeResume(checkpoint, plan: plan, console: console)
+        }
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
         trainer.progress = communicator.rank == 0
@@ -62,6 +86,35 @@ public enum TrainingRun {
         if options.printSummary { console.result(summary.render()) }
         if let directory { console.info("Run directory: \(directory.path)") }
         return summary
+    }
+
+    /// Says where a resumed run continues, and what differs from the run that wrote the checkpoint.
+    static func describeResume(_ checkpoint: Checkpoint, plan: RunPlan, console: Console) {
+        let s = checkpoint.state
+        console.info("resuming from \(checkpoint.directory.path): step \(s.step), epoch \(s.epoch + 1)")
+        if s.worldSize != plan.worldSize {
+            console.warning("the checkpoint was written at \(s.worldSize) rank(s), this run has \(plan.worldSize): the sampler re-shards "
+                + "the data, the effective batch is \(plan.effectiveBatch) (was \(s.effectiveBatch)), and the run will not be "
+                + "bitwise identical to an uninterrupted one")
+        }
+        var old = s.config, new = plan.config
+        old.runDir = nil; new.runDir = nil; old.epochs = new.epochs
+        if old != new {
+            let a = Mirror(reflecting: old).children, b = Mirror(reflecting: new).children
+            let differing = zip(a, b).filter { "\($0.value)" != "\($1.value)" }.compactMap(\.0.label)
+            console.warning("resuming with settings that differ from the checkpoint's: \(differing.joined(separator: ", "))")
+        }
+    }
+
+    /// `--diagnostics-every` and `--tensorboard`: per-layer diagnostics on every rank, a
+    /// TensorBoard sink on rank 0.
+    static func attachDiagnostics(to trainer: Trainer, options: RunOptions, console: Console) throws {
+        let diagnostics = DiagnosticsOptions(every: options.diagnosticsEvery, vanishingThreshold: options.vanishingThreshold)
+        try diagnostics.validate()
+        if diagnostics.every > 0 { trainer.diagnostics = GradientDiagnostics(trainer: trainer, options: diagnostics) }
+        if let dir = options.tensorboard, trainer.communicator.rank == 0 {
+            trainer.sinks.append(try TensorBoardSink(directory: URL(fileURLWithPath: dir), console: console))
+        }
     }
 
     static func printStart(_ plan: RunPlan, trainer: Trainer, console: Console, trainSamples: Int) {

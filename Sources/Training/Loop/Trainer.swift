@@ -26,6 +26,16 @@ public final class Trainer {
     public var diagnostics: StepDiagnostics?
     /// Compare parameter checksums across ranks every this many steps (0: never).
     public var replicaCheckInterval = 0
+    /// When to write checkpoints (rank 0 writes; every rank waits for it).
+    public var checkpointing: CheckpointPolicy?
+    /// What to do with a NaN or infinite loss or gradient.
+    public var nonFinitePolicy = NonFinitePolicy.stop
+    /// Set while listening for SIGTERM/SIGUSR1; checked at every step boundary.
+    public var preemption: PreemptionSignal?
+    /// Test-only fault injection (hidden CLI flag).
+    public var faults = FaultInjection()
+    /// Steps dropped under `--on-nonfinite skip`.
+    public private(set) var skippedSteps = 0
 
     /// Optimizer steps taken.
     public private(set) var step = 0
@@ -40,6 +50,10 @@ public final class Trainer {
     private var samplesSeen = 0
     private var trainingSeconds = 0.0
     private var lastValidation: (loss: Double, accuracy: Double?)?
+    private var startEpoch = 0
+    private var startStepInEpoch = 0
+    private var epochLossSum = 0.0
+    private var pendingSignal: Int32?
 
     /// Builds the model, optimizer and data-parallel wrapper, checks that every rank agrees on
     /// model, configuration and data, and makes every replica identical to rank 0's.
@@ -76,10 +90,11 @@ public final class Trainer {
         let stepsPerEpoch = plan.microStepsPerEpoch / k
         let hasBuffers = !model.namedBuffers().isEmpty && communicator.worldSize > 1
         model.train()
-        for epoch in 0..<c.epochs {
+        for epoch in startEpoch..<c.epochs {
             let batches = sampler.batches(epoch: epoch, batchSize: plan.perRankBatch, dropLastBatch: c.dropLast)
-            var epochLossSum = 0.0
-            for s in 0..<stepsPerEpoch {
+            let firstStep = epoch == startEpoch ? startStepInEpoch : 0
+            if firstStep == 0 { epochLossSum = 0 }
+            for s in firstStep..<stepsPerEpoch {
                 let stepStart = now()
                 let diagnose = diagnostics?.isActive(step: step + 1) ?? false
                 var t = PhaseTimings()
@@ -94,6 +109,7 @@ public final class Trainer {
                     let t0 = now()
                     let output = model(batch.inputs)
                     var l = loss(output, targets: batch.targets, labels: batch.labels)
+                    if faults.injectsNaN(step: step + 1, rank: communicator.rank) { l = l * Float.nan }
                     localLoss += Double(l.item())
                     if k > 1 { l = l * (1 / Float(k)) }
                     let t1 = now()
@@ -108,21 +124,41 @@ public final class Trainer {
                 t.gradientSync = dataParallel.finishSynchronization()
                 if diagnose { diagnostics?.afterSynchronization(localSquaredNorms: dataParallel.localGradientSquaredNorms) }
                 let t3 = now()
-                if let maxNorm = c.clipGradNorm { clipGradientNorm(model.parameters, maxNorm: maxNorm) }
-                optimizer.learningRate = plan.schedule.learningRate(base: plan.learningRate, step: step)
-                optimizer.step()
+                // One agreement per step: did any rank see a non-finite value, or a pre-emption signal?
+                let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss)
+                if nonFinite {
+                    let layers = NonFiniteCheck.nonFiniteGradients(model.namedParameters())
+                    let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
+                        + (layers.count > 6 ? ", … (\(layers.count) tensors)" : "")
+                    if nonFinitePolicy == .stop {
+                        throw NonFiniteError(description: "non-finite values at step \(step + 1) in \(where_); stopping. "
+                            + "Earlier checkpoints are intact. Try a lower --lr, --clip-grad-norm, or --on-nonfinite skip")
+                    }
+                    skippedSteps += 1
+                    console.warning("step \(step + 1): non-finite values in \(where_); step skipped on every rank (\(skippedSteps) so far)")
+                } else {
+                    if let maxNorm = c.clipGradNorm { clipGradientNorm(model.parameters, maxNorm: maxNorm) }
+                    optimizer.learningRate = plan.schedule.learningRate(base: plan.learningRate, step: step)
+                    optimizer.step()
+                }
                 t.optimizer = seconds(t3, now())
                 t.total = seconds(stepStart, now())
                 step += 1
+                if faults.perturbs(step: step, rank: communicator.rank), let p = model.parameters.first {
+                    p.pointer[0] += 1e-3
+                }
                 let diagnosticsRecord = diagnose ? diagnostics?.finishStep(step: step) : nil
                 if replicaCheckInterval > 0 && step % replicaCheckInterval == 0 {
                     try ReplicaCheck.verify(model: model, communicator: communicator, step: step)
                 }
 
-                let (globalLoss, phases) = reduceStepStatistics(loss: localLoss / Double(k), timings: t, samples: localSamples)
-                epochLossSum += globalLoss
-                lastLoss = globalLoss
-                if firstLoss == nil { firstLoss = globalLoss }
+                let (globalLoss, phases) = reduceStepStatistics(loss: nonFinite ? .nan : localLoss / Double(k),
+                                                                timings: t, samples: localSamples)
+                if !nonFinite {
+                    epochLossSum += globalLoss
+                    lastLoss = globalLoss
+                    if firstLoss == nil { firstLoss = globalLoss }
+                }
                 let logging = step % c.logEvery == 0 || step == 1 || step == plan.optimizerSteps || diagnosticsRecord != nil
                 if logging {
                     let norms = gradientNorms()
@@ -138,16 +174,96 @@ public final class Trainer {
                 }
                 progress?.update(epoch: epoch + 1, epochs: c.epochs, step: step,
                                  loss: globalLoss, samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9))
+                // At an epoch's end, checkpoints and pre-emption wait for validation and the
+                // epoch record, so that a resumed run never misses an epoch record.
+                let epochEnds = s == stepsPerEpoch - 1
+                if !epochEnds {
+                    if let policy = checkpointing, policy.everySteps.map({ step % $0 == 0 }) ?? false {
+                        try writeCheckpoint(policy, epoch: epoch, stepInEpoch: s + 1)
+                    }
+                    if let signal = preemptSignal { try stopForPreemption(signal, epoch: epoch, stepInEpoch: s + 1) }
+                } else {
+                    pendingSignal = preemptSignal
+                }
             }
             let validationResult = try evaluate()
             lastValidation = validationResult
             let record = EpochRecord(epoch: epoch + 1, step: step, trainLoss: epochLossSum / Double(max(stepsPerEpoch, 1)),
                                      validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy)
             for sink in sinks { sink.record(record) }
+            if let policy = checkpointing,
+               (policy.everySteps.map { step % $0 == 0 } ?? false) || (policy.everyEpochs.map { (epoch + 1) % $0 == 0 } ?? false)
+                || epoch == c.epochs - 1 {
+                try writeCheckpoint(policy, epoch: epoch + 1, stepInEpoch: 0)
+            }
+            if let signal = pendingSignal, epoch < c.epochs - 1 { try stopForPreemption(signal, epoch: epoch + 1, stepInEpoch: 0) }
         }
         progress?.finish()
         for sink in sinks { sink.flush() }
         return summary()
+    }
+
+    /// Every rank's verdict on this step, agreed collectively so that all ranks take the same
+    /// branch: whether any rank saw a non-finite loss or gradient, and whether any rank got a
+    /// pre-emption signal (and which).
+    private func agreeOnStepFlags(localLoss: Double) -> (nonFinite: Bool, signal: Int32?) {
+        var localBad = !localLoss.isFinite
+        if !localBad {
+            for p in model.parameters where p.grad.map({ !NonFiniteCheck.isFinite($0) }) ?? false { localBad = true; break }
+        }
+        var flags: [Int64] = [localBad ? 1 : 0, Int64(preemption?.signalReceived ?? 0)]
+        if communicator.worldSize > 1 { flags.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .max) } }
+        return (flags[0] != 0, flags[1] != 0 ? Int32(flags[1]) : nil)
+    }
+
+    /// Checkpoints (when configured) and ends the run cleanly after a pre-emption signal.
+    private func stopForPreemption(_ signal: Int32, epoch: Int, stepInEpoch: Int) throws -> Never {
+        var written: String?
+        if let policy = checkpointing { written = try writeCheckpoint(policy, epoch: epoch, stepInEpoch: stepInEpoch) }
+        progress?.finish()
+        for sink in sinks { sink.flush() }
+        throw Preempted(step: step, signal: PreemptionSignal.name(signal), checkpoint: written)
+    }
+
+    /// Rank 0 writes a checkpoint of the state after the current step; every rank waits for it.
+    @discardableResult
+    private func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String {
+        var path = policy.store.root.appendingPathComponent(CheckpointStore.name(step: step)).path
+        if communicator.rank == 0 {
+            for sink in sinks { sink.flush() }
+            let state = CheckpointState(step: step, epoch: epoch, stepInEpoch: stepInEpoch, worldSize: communicator.worldSize,
+                                        effectiveBatch: plan.effectiveBatch, skippedSteps: skippedSteps,
+                                        epochLossSum: stepInEpoch == 0 ? 0 : epochLossSum,
+                                        firstLoss: firstLoss, firstNorms: firstNorms, config: plan.config,
+                                        runDirectory: runDirectory?.path, checksums: [:],
+                                        createdAt: ISO8601DateFormatter().string(from: Date()))
+            path = try policy.store.write(state: state, model: model, optimizer: optimizer, keep: policy.keep).path
+        }
+        // Nobody moves on until the checkpoint is on disk.
+        if communicator.worldSize > 1 { communicator.barrier() }
+        return path
+    }
+
+    /// Continues from a checkpoint: weights, optimizer state, and the position in the data.
+    /// At the same world size the rest of the run is bitwise identical to an uninterrupted one.
+    public func restore(from checkpoint: Checkpoint) throws {
+        try checkpoint.apply(to: model, optimizer: optimizer)
+        let s = checkpoint.state
+        step = s.step
+        skippedSteps = s.skippedSteps
+        firstLoss = s.firstLoss
+        firstNorms = s.firstNorms
+        epochLossSum = s.epochLossSum
+        startEpoch = s.epoch
+        startStepInEpoch = s.stepInEpoch
+        if s.effectiveBatch != plan.effectiveBatch && s.stepInEpoch > 0 {
+            // The data position is kept in samples: the same samples are not seen twice.
+            startStepInEpoch = s.stepInEpoch * s.effectiveBatch / plan.effectiveBatch
+        }
+        let stepsPerEpoch = plan.microStepsPerEpoch / plan.config.accumulateSteps
+        if startStepInEpoch >= stepsPerEpoch { startEpoch += 1; startStepInEpoch = 0; epochLossSum = 0 }
+        // Replicas start identical: rank 0's restored state wins (as at a fresh start).
+        dataParallel.broadcastState()
     }
 
     /// Sums the step's loss and timings across ranks: the global-batch loss, and the mean and

@@ -51,12 +51,32 @@ public final class RunDirectory {
         guard !pending.isEmpty else { return }
         if metrics == nil {
             let path = file("metrics.jsonl").path
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             metrics = FileHandle(forWritingAtPath: path)
             metrics?.seekToEndOfFile()
         }
         metrics?.write(Data(pending.utf8))
         pending = ""
+    }
+
+    /// Keeps only the records of steps up to `step` (a resume continues from there; records the
+    /// interrupted run wrote past it are cut, not duplicated). Rewritten atomically.
+    public func truncateMetrics(afterStep step: Int) throws {
+        flush()
+        metrics = nil
+        let url = file("metrics.jsonl")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        var kept: [Substring] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let s = object["step"] as? Int else { continue }  // a torn last line is dropped too
+            if s <= step { kept.append(line) }
+        }
+        do {
+            try AtomicFileWriter.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: url)
+        } catch {
+            throw ConfigError(error.description)
+        }
     }
 
     /// Starts metrics.jsonl afresh (a new run in an existing directory).
