@@ -32,6 +32,11 @@ public final class Trainer {
     public var nonFinitePolicy = NonFinitePolicy.stop
     /// Set while listening for SIGTERM/SIGUSR1; checked at every step boundary.
     public var preemption: PreemptionSignal?
+    /// Receives forward/backward/optimizer spans for the Chrome-trace timeline (and, through
+    /// `dataParallel.timeline`, each bucket's allreduce and the wait at the end of backward).
+    public var timeline: TimelineRecorder? {
+        didSet { dataParallel.timeline = timeline }
+    }
     /// Test-only fault injection (hidden CLI flag).
     public var faults = FaultInjection()
     /// Steps dropped under `--on-nonfinite skip`.
@@ -118,6 +123,11 @@ public final class Trainer {
                     let t2 = now()
                     t.forward += seconds(t0, t1)
                     t.backward += seconds(t1, t2)
+                    if let timeline {
+                        let tag = ["step": "\(step + 1)", "micro_step": "\(micro)"]
+                        timeline.record("forward", track: "compute", start: t0, end: t1, arguments: tag)
+                        timeline.record("backward", track: "compute", start: t1, end: t2, arguments: tag)
+                    }
                     localSamples += indices.count
                     if diagnose { diagnostics?.microStepDidFinish(index: micro, count: k) }
                 }
@@ -142,6 +152,8 @@ public final class Trainer {
                     optimizer.step()
                 }
                 t.optimizer = seconds(t3, now())
+                timeline?.record(nonFinite ? "skipped step" : "optimizer step", track: "compute", start: t3, end: now(),
+                                 arguments: ["step": "\(step + 1)"])
                 t.total = seconds(stepStart, now())
                 step += 1
                 if faults.perturbs(step: step, rank: communicator.rank), let p = model.parameters.first {
