@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine with Swift, then runs the test suite.
+# Installs what the tests need on a fresh Debian machine with Swift, then runs the test suite
+# (unit tests, and integration tests that launch the real ddp-train under real mpirun).
 # Usage: scripts/test.sh [extra `swift test` arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
