@@ -2,11 +2,10 @@ import Foundation
 
 /// Number formats shared by warnings and summary lines.
 enum DiagnosticsFormat {
-    /// Three significant digits: 3.14e-09, 0.0123, 45.6, 1.23e+04.
+    /// Three significant digits, switching to exponents for very small or large values:
+    /// 3.14e-09, 0.0001, 0.0123, 45.6, 1.23e+04.
     static func number(_ v: Double) -> String {
         guard v.isFinite else { return "\(v)" }
-        let a = abs(v)
-        if a != 0 && (a < 1e-3 || a >= 1e4) { return String(format: "%.2e", v) }
         return String(format: "%.3g", v)
     }
 

@@ -13,6 +13,8 @@ struct DiagnosticsSummary {
     var effectiveBatch: Int
     /// Why the noise scale is unavailable, when it is.
     var noiseScaleNote: String?
+    /// Each activation layer's function, by layer name, for the table.
+    var activationKinds: [String: String] = [:]
 
     func lines() -> [String] {
         guard let record = lastRecord else {
@@ -28,7 +30,7 @@ struct DiagnosticsSummary {
 
     private func activationTable(_ activations: [DiagnosticsRecord.Activation]) -> [String] {
         guard !activations.isEmpty else { return ["  (no activation layers)"] }
-        let labels = activations.map { a in "\(a.name)" }
+        let labels = activations.map { a in activationKinds[a.name].map { "\(a.name) (\($0))" } ?? a.name }
         let width = max(labels.map(\.count).max() ?? 0, "activation layer".count)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }

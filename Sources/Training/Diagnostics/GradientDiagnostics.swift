@@ -54,6 +54,8 @@ public final class GradientDiagnostics: StepDiagnostics {
     private var lastVanishingFactor: Double?
     /// The record of the last diagnostic step.
     public private(set) var lastRecord: DiagnosticsRecord?
+    /// The warnings issued so far (printed by rank 0), in order.
+    public private(set) var warningsIssued: [String] = []
 
     /// Diagnostics for a trainer's model, ranks and batch sizes.
     public convenience init(trainer: Trainer, options: DiagnosticsOptions) {
@@ -200,6 +202,7 @@ public final class GradientDiagnostics: StepDiagnostics {
         for message in warnings.observe(step: step, gradientNorms: weightNorms, vanishingFactor: vanishingFactor,
                                         activations: activations) {
             console.warning(message)
+            warningsIssued.append(message)
         }
 
         var histograms = gradientSamples
@@ -235,7 +238,9 @@ public final class GradientDiagnostics: StepDiagnostics {
     public func summaryLines() -> [String] {
         DiagnosticsSummary(options: options, traits: traits, diagnosticSteps: diagnosticSteps, lastStep: lastStep,
                            lastRecord: lastRecord, vanishingFactor: lastVanishingFactor, effectiveBatch: effectiveBatch,
-                           noiseScaleNote: noiseScaleNote).lines()
+                           noiseScaleNote: noiseScaleNote,
+                           activationKinds: Dictionary(activationModules.map { ($0.name, $0.module.kind.name) },
+                                                       uniquingKeysWith: { first, _ in first })).lines()
     }
 
     private func squaredNorm(_ g: Tensor?) -> Double {
