@@ -23,7 +23,7 @@ struct CSVParser {
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             lines.position = 3
         }
-        guard let headerLine = try nextNonBlankLine(&lines) else {
+        guard let headerLine = nextNonBlankLine(&lines) else {
             throw DataFormatError(file: file, "file is empty; expected a header row of column names, then rows of numbers")
         }
         try split(headerLine)
@@ -32,7 +32,7 @@ struct CSVParser {
 
         var values: [Float] = []
         var integerColumns = [Bool](repeating: true, count: names.count)
-        while let line = try nextNonBlankLine(&lines) {
+        while let line = nextNonBlankLine(&lines) {
             try split(line)
             guard fields.count == names.count else {
                 throw error("\(fields.count) fields but the header has \(names.count) columns; every row needs one value per column")
@@ -48,7 +48,7 @@ struct CSVParser {
         return CSVTable(file: file, columnNames: names, values: values, integerColumns: integerColumns)
     }
 
-    private mutating func nextNonBlankLine(_ lines: inout LineSequence) throws(DataFormatError) -> Range<Int>? {
+    private mutating func nextNonBlankLine(_ lines: inout LineSequence) -> Range<Int>? {
         while let line = lines.next() {
             lineNumber += 1
             if !trimmed(line).isEmpty { return line }
