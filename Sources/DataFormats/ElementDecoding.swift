@@ -58,18 +58,17 @@ enum ElementDecoding {
     }
 }
 
-extension Array where Element == Float {
-    /// The values as little-endian IEEE 754 single-precision bytes.
-    var littleEndianData: Data {
+extension Data {
+    /// Appends `values` as little-endian IEEE 754 single-precision bytes.
+    mutating func appendLittleEndian(_ values: [Float]) {
         #if _endian(little)
         // The in-memory layout already is the file layout: one copy, no per-element work.
-        return withUnsafeBytes { Data($0) }
+        values.withUnsafeBytes { append(contentsOf: $0) }
         #else
-        var data = Data(capacity: count * 4)
-        for value in self {
-            Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        reserveCapacity(count + values.count * 4)
+        for value in values {
+            Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { append(contentsOf: $0) }
         }
-        return data
         #endif
     }
 }

@@ -71,7 +71,8 @@ public enum NumPyFile {
             throw DataFormatError(file: file, "\(array.values.count) values do not fill shape \(NumPyHeader.pythonTuple(array.shape))")
         }
         var data = NumPyHeader.encodeFloat32Preamble(shape: array.shape)
-        data.append(array.values.littleEndianData)
+        data.reserveCapacity(data.count + count * 4)
+        data.appendLittleEndian(array.values)
         return data
     }
 

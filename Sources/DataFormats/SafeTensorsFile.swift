@@ -110,7 +110,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(header)
         for tensor in tensors {
-            data.append(tensor.array.values.littleEndianData)
+            data.appendLittleEndian(tensor.array.values)
         }
         return data
     }
