@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/setup-system.sh
 # Release mode: the tests train real (small) networks and launch real mpirun jobs; -Onone
 # builds would make them several times slower than the extra compile time costs.
-exec swift test -c release "$@"
+# -enable-testing keeps @testable imports working in an optimized build.
+exec swift test -c release -Xswiftc -enable-testing "$@"
