@@ -69,11 +69,16 @@ final class DiagnosticsAgreementTests: XCTestCase {
         let parameters = model.namedParameters()
         let weights = parameters.filter { $0.name.hasSuffix("weight") }
 
-        // The first micro-batch's own gradient, unscaled: the small-batch gradient.
-        model.zeroGrad()
-        mseLoss(model(batches[0].0), batches[0].1).backward()
-        let smallSquared = parameters.reduce(0) { $0 + squaredNorm($1.tensor.grad) }
-        let smallPerWeight = weights.map { squaredNorm($0.tensor.grad) }
+        // Each micro-batch's own gradient, unscaled: the small-batch gradients. |G_small|² is
+        // the mean of their squared norms.
+        var smallSquared = 0.0
+        var smallPerWeight = [Double](repeating: 0, count: weights.count)
+        for (x, t) in batches {
+            model.zeroGrad()
+            mseLoss(model(x), t).backward()
+            smallSquared += parameters.reduce(0) { $0 + squaredNorm($1.tensor.grad) } / 2
+            for (i, w) in weights.enumerated() { smallPerWeight[i] += squaredNorm(w.tensor.grad) / 2 }
+        }
 
         let log = OutputLog()
         log.attach(to: model)
@@ -117,23 +122,23 @@ final class DiagnosticsAgreementTests: XCTestCase {
             XCTAssertEqual(u.ratio, Double(lr) * squaredNorm(w.tensor.grad).squareRoot() / size, accuracy: 1e-6 * u.ratio)
         }
 
-        // Noise scale: small batch = micro-batch 0 (4 samples), large = both (8 samples).
+        // Noise scale: small batches = each micro-batch (4 samples), large = both (8 samples).
         let noise = try XCTUnwrap(record.noiseScale)
         let largeSquared = parameters.reduce(0) { $0 + squaredNorm($1.tensor.grad) }
         let expected = NoiseScaleEstimator.estimate(smallSquaredNorm: smallSquared, largeSquaredNorm: largeSquared,
                                                     smallBatch: 4, largeBatch: 8)
         XCTAssertEqual(noise.smallBatch, 4)
         XCTAssertEqual(noise.largeBatch, 8)
-        XCTAssertEqual(noise.gradientSquaredNorm, expected.gradientSquaredNorm, accuracy: 1e-9 * abs(expected.gradientSquaredNorm))
-        XCTAssertEqual(noise.traceCovariance, expected.traceCovariance, accuracy: 1e-9 * abs(expected.traceCovariance))
-        XCTAssertEqual(noise.simple, expected.simple, accuracy: 1e-9 * abs(expected.simple))
+        XCTAssertEqual(noise.gradientSquaredNorm, expected.gradientSquaredNorm, accuracy: 1e-5 * abs(expected.gradientSquaredNorm))
+        XCTAssertEqual(noise.traceCovariance, expected.traceCovariance, accuracy: 1e-5 * abs(expected.traceCovariance))
+        XCTAssertEqual(noise.simple, expected.simple, accuracy: 1e-5 * abs(expected.simple))
         for (slot, layer) in noise.perLayer.enumerated() {
             let e = NoiseScaleEstimator.estimate(smallSquaredNorm: smallPerWeight[slot], largeSquaredNorm: averagedPerWeight[slot],
                                                  smallBatch: 4, largeBatch: 8)
             XCTAssertEqual(layer.name, weights[slot].name)
             // After one update the smoothed ratio is the step's own ratio (when |G|² > 0).
             if e.gradientSquaredNorm > 0 {
-                XCTAssertEqual(try XCTUnwrap(layer.value), e.simple, accuracy: 1e-9 * abs(e.simple))
+                XCTAssertEqual(try XCTUnwrap(layer.value), e.simple, accuracy: 1e-5 * abs(e.simple))
             } else {
                 XCTAssertNil(layer.value)
             }

@@ -49,9 +49,13 @@ struct DiagnosticsSummary {
         guard let noise else {
             return "Gradient noise scale: unavailable (\(noiseScaleNote ?? "no estimate")); effective batch \(effectiveBatch)"
         }
-        guard let smoothed = noise.smoothed else {
-            return "Gradient noise scale: no positive |G|² estimate yet (last step B_simple "
-                + "\(DiagnosticsFormat.number(noise.simple))); effective batch \(effectiveBatch)"
+        guard let smoothed = noise.smoothed, smoothed > 0 else {
+            // Both estimates are unbiased but noisy; a non-positive ratio means the
+            // small-batch gradients have not yet differed enough to measure the noise.
+            return "Gradient noise scale: no positive estimate yet (smoothed ratio "
+                + "\(DiagnosticsFormat.number(noise.smoothed)), last step \(DiagnosticsFormat.number(noise.simple)), "
+                + "from batches \(noise.smallBatch) and \(noise.largeBatch)); more diagnostic steps, ranks or "
+                + "micro-batches steady it; effective batch \(effectiveBatch)"
         }
         let relation: String
         if smoothed > 2 * Double(effectiveBatch) {

@@ -11,8 +11,8 @@ import NN
 /// - each activation layer's output mean and std, its saturated fraction (sigmoid, tanh) or
 ///   its dead fraction (ReLU-like), over the global batch;
 /// - the gradient noise scale B_simple (McCandlish et al. 2018), overall and per weight layer,
-///   from the local and the averaged gradients (or, with one rank, from the first micro-batch
-///   and the accumulated gradient);
+///   from the local and the averaged gradients (or, with one rank, from each micro-batch's
+///   own gradient and the accumulated one);
 /// - histograms of weight-layer gradients and activation outputs, for TensorBoard (rank 0).
 ///
 /// It warns once per run about vanishing gradients, saturation and dead units (see
@@ -38,7 +38,11 @@ public final class GradientDiagnostics: StepDiagnostics {
     private var weightSnapshots: [[Float]] = []
     private var accumulators: [ActivationAccumulator] = []
     private var savedHooks: [((Module, Tensor) -> Void)?] = []
-    private var firstMicroStepSquaredNorms: [Double]?
+    /// One rank with accumulation: the accumulated gradient after the previous micro-batch,
+    /// and per parameter the sum over micro-batches of each one's own squared gradient norm.
+    private var previousGradients: [[Float]] = []
+    private var microBatchSquaredNorms: [Double] = []
+    private var microBatchesMeasured = 0
     private var averagedSquaredNorms: [Double] = []
     private var localNorms: [(name: String, mean: Double, spread: Double)] = []
     private var noiseScale: DiagnosticsRecord.NoiseScale?
@@ -103,7 +107,9 @@ public final class GradientDiagnostics: StepDiagnostics {
 
     public func beginStep(step: Int) {
         weightSnapshots = weightIndices.map { Array(parameters[$0].tensor.buffer) }
-        firstMicroStepSquaredNorms = nil
+        previousGradients = []
+        microBatchSquaredNorms = []
+        microBatchesMeasured = 0
         averagedSquaredNorms = []
         localNorms = []
         noiseScale = nil
@@ -121,15 +127,42 @@ public final class GradientDiagnostics: StepDiagnostics {
     }
 
     public func microStepDidFinish(index: Int, count: Int) {
-        // One rank with accumulation: the first micro-batch is the small batch. The trainer
-        // scales each micro-batch loss by 1/count, so its gradient is g/count.
-        guard index == 0, count >= 2, communicator.worldSize == 1 else { return }
-        let scale = Double(count * count)
-        firstMicroStepSquaredNorms = parameters.map { squaredNorm($0.tensor.grad) * scale }
+        // One rank with accumulation: each micro-batch is a small batch. The last one is
+        // measured after synchronization instead, when no allreduce can be touching it.
+        guard count >= 2, communicator.worldSize == 1, index < count - 1 else { return }
+        measureMicroBatch()
+    }
+
+    /// Adds the squared norms of the latest micro-batch's own gradient: the change in the
+    /// accumulated gradient since the previous micro-batch, times K (the trainer scales each
+    /// micro-batch loss by 1/K).
+    private func measureMicroBatch() {
+        if previousGradients.isEmpty {
+            previousGradients = parameters.map { [Float](repeating: 0, count: $0.tensor.count) }
+            microBatchSquaredNorms = [Double](repeating: 0, count: parameters.count)
+        }
+        let k = Double(accumulationSteps)
+        for (p, parameter) in parameters.enumerated() {
+            guard let g = parameter.tensor.grad, g.count == previousGradients[p].count else { continue }
+            let current = g.pointer
+            var sum = 0.0
+            previousGradients[p].withUnsafeMutableBufferPointer { previous in
+                for i in 0..<previous.count {
+                    let d = Double(current[i] - previous[i]) * k
+                    sum += d * d
+                    previous[i] = current[i]
+                }
+            }
+            microBatchSquaredNorms[p] += sum
+        }
+        microBatchesMeasured += 1
     }
 
     public func afterSynchronization(localSquaredNorms: [Double]) {
         averagedSquaredNorms = parameters.map { squaredNorm($0.tensor.grad) }
+        if communicator.worldSize == 1 && accumulationSteps >= 2 && microBatchesMeasured == accumulationSteps - 1 {
+            measureMicroBatch()
+        }
         let local = localSquaredNorms.count == parameters.count ? localSquaredNorms : averagedSquaredNorms
         let perRank = communicator.worldSize > 1 ? communicator.allGather(local) : [local]
         localNorms = weightIndices.map { i in
@@ -154,8 +187,8 @@ public final class GradientDiagnostics: StepDiagnostics {
             small = parameters.indices.map { i in perRank.reduce(0) { $0 + $1[i] } / n }
             smallBatch = perRankBatch * accumulationSteps
             largeBatch = smallBatch * communicator.worldSize
-        } else if let first = firstMicroStepSquaredNorms {
-            small = first
+        } else if microBatchesMeasured == accumulationSteps && accumulationSteps >= 2 {
+            small = microBatchSquaredNorms.map { $0 / Double(microBatchesMeasured) }
             smallBatch = perRankBatch
             largeBatch = perRankBatch * accumulationSteps
         } else {
@@ -193,6 +226,7 @@ public final class GradientDiagnostics: StepDiagnostics {
             return (parameters[i].name, size > 0 ? (change / size).squareRoot() : .nan)
         }
         weightSnapshots = []
+        previousGradients = []
 
         let weightNorms = weightIndices.map { i in
             (name: parameters[i].name, norm: averagedSquaredNorms.indices.contains(i) ? averagedSquaredNorms[i].squareRoot() : 0)

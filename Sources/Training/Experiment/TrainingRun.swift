@@ -1,6 +1,7 @@
 import Distributed
 import Foundation
 import NN
+import Reporting
 
 /// One training run from a configuration to a summary: load the data, resolve the plan, set up
 /// the run directory, train, report. The executable calls this; tests call it too.
@@ -62,7 +63,6 @@ public enum TrainingRun {
                                   runDirectory: directory, console: console, initFrom: options.initFrom)
         if let directory { trainer.sinks.append(MetricsLog(directory: directory)) }
         trainer.replicaCheckInterval = options.checkReplicasEvery
-        try attachDiagnostics(to: trainer, options: options, console: console)
         trainer.nonFinitePolicy = options.onNonFinite
         trainer.faults = options.faults
         trainer.preemption = PreemptionSignal()
@@ -75,6 +75,7 @@ public enum TrainingRun {
             try trainer.restore(from: checkpoint)
             describeResume(checkpoint, plan: plan, console: console)
         }
+        try attachDiagnostics(to: trainer, options: options, console: console)  // after a restore: it needs the step
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
         trainer.progress = communicator.rank == 0
@@ -113,7 +114,10 @@ public enum TrainingRun {
         try diagnostics.validate()
         if diagnostics.every > 0 { trainer.diagnostics = GradientDiagnostics(trainer: trainer, options: diagnostics) }
         if let dir = options.tensorboard, trainer.communicator.rank == 0 {
-            trainer.sinks.append(try TensorBoardSink(directory: URL(fileURLWithPath: dir), console: console))
+            let url = URL(fileURLWithPath: dir)
+            // A resumed run repeats no step: drop events logged after the checkpoint.
+            if trainer.step > 0 { try TensorBoardWriter.discardRecords(after: trainer.step, in: url) }
+            trainer.sinks.append(try TensorBoardSink(directory: url, console: console))
         }
     }
 
