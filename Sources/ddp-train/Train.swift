@@ -51,6 +51,15 @@ struct Train: ParsableCommand {
     @Option(help: "Also write TensorBoard event files (scalars and histograms) to this directory.")
     var tensorboard: String?
 
+    @Option(help: "Write a Chrome trace (Perfetto, chrome://tracing) of every rank's forward, backward, bucket allreduces, allreduce wait and optimizer step to this JSON file; rank 0 gathers it.")
+    var trace: String?
+
+    @Option(help: "With --trace: keep the first N optimizer steps (bounds the file's size).")
+    var traceSteps = 20
+
+    @Option(help: "Warn (on each waiting rank) when a gradient allreduce has waited this many seconds for the other ranks.")
+    var stallWarningSeconds = 60.0
+
     func run() throws {
         let config: TrainingConfig
         do {
@@ -76,6 +85,9 @@ struct Train: ParsableCommand {
             options.diagnosticsEvery = diagnosticsEvery
             options.vanishingThreshold = vanishingThreshold
             options.tensorboard = tensorboard
+            options.trace = trace
+            options.traceSteps = traceSteps
+            options.stallWarningSeconds = stallWarningSeconds
             try TrainingRun.execute(config, options: options, communicator: communicator)
         }
     }

@@ -26,6 +26,11 @@ public final class DataParallel {
     public let bucketCapacityBytes: Int
     /// Receives per-bucket allreduce spans when set.
     public weak var timeline: TimelineRecorder?
+    /// How long `finishSynchronization()` waits for one bucket before calling ``onStall``.
+    public var stallWarningSeconds: Double = 60
+    /// Called (on the compute thread, once per bucket wait) when a bucket's allreduce has kept
+    /// the compute thread waiting longer than ``stallWarningSeconds``; the wait then goes on.
+    public var onStall: ((CommunicationStall) -> Void)?
 
     private let parameters: [Tensor]
     private(set) var buckets: [GradientBucket] = []
@@ -160,10 +165,15 @@ public final class DataParallel {
             nextToLaunch += 1
         }
         for b in buckets {
-            b.handle?.wait()
+            if let onStall {
+                b.handle?.wait(warningAfter: stallWarningSeconds, onStall: onStall)
+            } else {
+                b.handle?.wait()
+            }
             if let timeline, let t = b.handle?.timing {
                 timeline.record("allreduce bucket \(b.index)", track: "communication", start: t.started, end: t.finished,
-                                arguments: ["bytes": "\(b.byteCount)", "compression": compression.rawValue])
+                                arguments: ["bytes": "\(b.byteCount)", "compression": compression.rawValue,
+                                            "wire_bytes": "\(compression == .none ? b.byteCount : b.byteCount / 2)"])
             }
             b.handle = nil
         }

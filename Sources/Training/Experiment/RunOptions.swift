@@ -32,6 +32,13 @@ public struct RunOptions: Sendable {
     /// `--tensorboard DIR`: also write TensorBoard event files there (rank 0).
     public var tensorboard: String?
 
+    /// `--trace FILE`: write a Chrome trace of every rank's timeline there (rank 0 gathers it).
+    public var trace: String?
+    /// `--trace-steps N`: how many optimizer steps, from the first, the trace keeps.
+    public var traceSteps = 20
+    /// `--stall-warning-seconds S`: warn when a gradient allreduce keeps a rank waiting this long.
+    public var stallWarningSeconds = 60.0
+
     public init(initFrom: String? = nil, save: String? = nil, quiet: Bool = false) {
         self.initFrom = initFrom
         self.save = save

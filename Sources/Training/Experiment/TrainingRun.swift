@@ -28,6 +28,7 @@ public enum TrainingRun {
             console.info("== \(point.name): lr \(point.lr), global batch \(point.globalBatchSize), from the same fresh initialization ==")
             var pointOptions = options
             pointOptions.tensorboard = options.tensorboard.map { $0 + "/" + point.name }  // one TensorBoard run per point
+            pointOptions.trace = options.trace.map { CommunicationMonitoring.tracePath($0, point: point.name) }
             summaries.append(try single(c, options: pointOptions, communicator: communicator, console: console))
         }
         console.result(ComparisonTable.render(points: points, summaries: summaries))
@@ -65,6 +66,7 @@ public enum TrainingRun {
         trainer.replicaCheckInterval = options.checkReplicasEvery
         trainer.nonFinitePolicy = options.onNonFinite
         trainer.faults = options.faults
+        let timeline = try CommunicationMonitoring.attach(to: trainer, options: options)
         trainer.preemption = PreemptionSignal()
         if let dir = options.checkpointDir {
             let interval = try options.checkpointEvery.map(CheckpointPolicy.parseInterval) ?? (steps: nil, epochs: 1)
@@ -81,6 +83,7 @@ public enum TrainingRun {
         trainer.progress = communicator.rank == 0
             ? ProgressReporter(mode: ProgressReporter.automaticMode(quiet: options.quiet), totalSteps: plan.optimizerSteps) : nil
         let summary = try trainer.run()
+        try CommunicationMonitoring.finish(timeline, options: options, trainer: trainer, console: console)
         if let save = options.save, communicator.rank == 0 {
             try WeightsFile.save(trainer.model, to: save, metadata: ["preset": config.preset, "steps": "\(trainer.step)"])
         }

@@ -117,6 +117,8 @@ public final class Trainer {
                     if faults.injectsNaN(step: step + 1, rank: communicator.rank) { l = l * Float.nan }
                     localLoss += Double(l.item())
                     if k > 1 { l = l * (1 / Float(k)) }
+                    let pause = micro == 0 ? faults.stall(step: step + 1, rank: communicator.rank) : 0
+                    if pause > 0 { Thread.sleep(forTimeInterval: pause) }  // --debug-fault stall
                     let t1 = now()
                     dataParallel.beginBackward(synchronize: micro == k - 1, captureLocalNorms: diagnose)
                     l.backward()

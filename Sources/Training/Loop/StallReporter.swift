@@ -1,0 +1,39 @@
+import Distributed
+import Foundation
+
+/// Prints a warning when a rank has waited too long in a gradient allreduce
+/// (`--stall-warning-seconds`, default 60), as Horovod's stall check does.
+///
+/// Every rank that waits prints its own line, prefixed with its rank, naming the collective
+/// (label and number in the gradient queue, which are the same on every rank) and the step.
+/// Which ranks have **not** arrived is not something a waiting rank can find out with plain
+/// MPI: a collective gives no sign of who is missing until it completes, and asking the others
+/// would need them to answer while they are busy elsewhere. The warning says so, and points at
+/// what can be read instead: every rank that waits prints this line, so the ranks that did not
+/// print it are the late ones.
+public struct StallReporter: Sendable {
+    /// This rank.
+    public let rank: Int
+    /// The number of ranks.
+    public let worldSize: Int
+
+    public init(rank: Int, worldSize: Int) {
+        self.rank = rank
+        self.worldSize = worldSize
+    }
+
+    /// The warning line for `stall` during optimizer step `step`.
+    public func message(_ stall: CommunicationStall, step: Int) -> String {
+        let waited = String(format: "%.1f", stall.waitedSeconds)
+        return "ddp-train: warning: rank \(rank): collective '\(stall.label)' (#\(stall.sequence) on the gradient queue, "
+            + "step \(step)) has waited \(waited) s for the other ranks. The ranks that have not arrived are the ones "
+            + "that print no such line for step \(step) (MPI cannot tell a waiting rank who is missing); "
+            + "they may be slower, stuck, or on another code path. The run goes on waiting."
+    }
+
+    /// Writes the warning to standard error at once (unbuffered), so it shows even if the job
+    /// is killed while still stuck.
+    public func report(_ stall: CommunicationStall, step: Int) {
+        FileHandle.standardError.write(Data((message(stall, step: step) + "\n").utf8))
+    }
+}
