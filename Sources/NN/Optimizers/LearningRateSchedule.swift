@@ -3,7 +3,8 @@ import Foundation
 /// The learning rate as a function of the optimizer step, optionally after a linear warmup.
 ///
 /// Closed forms of PyTorch's schedulers: StepLR is base·γ^⌊t/s⌋, CosineAnnealingLR is
-/// η_min + (base − η_min)(1 + cos(πt/T))/2. During warmup (steps 0..<W) the rate rises linearly
+/// η_min + (base − η_min)(1 + cos(πt/T))/2 for t ≤ T. Past T the rate stays at η_min, where
+/// PyTorch's would rise again; the trainer sets T to the run's length, so it never gets there. During warmup (steps 0..<W) the rate rises linearly
 /// as base·(t+1)/W (Goyal et al. 2017's gradual warmup); after it, the schedule runs from t − W.
 public struct LearningRateSchedule: Equatable, Sendable, Codable {
     /// The shape after warmup.
