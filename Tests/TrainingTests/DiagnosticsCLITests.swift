@@ -60,6 +60,18 @@ final class DiagnosticsCLITests: XCTestCase {
         XCTAssertLessThan(activations.first?.1.data.max ?? 2, 1, "sigmoid outputs are below 1")
     }
 
+    /// The seed MLP stalls: once the later layers' gradients have vanished too, the final
+    /// first-to-last ratio looks harmless. The verdict still reports the vanishing it saw.
+    func testVerdictRemembersVanishingAfterTheRunStalls() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let r = try DDPTrainProcess.run(["--preset", "seed-sigmoid-mlp", "--epochs", "20", "--diagnostics-every", "10",
+                                         "--quiet", "--run-dir", dir.path])
+        XCTAssertEqual(r.status, 0, r.output)
+        let last = try XCTUnwrap(DDPTrainProcess.metrics(dir, type: "step").last?["vanishing_factor"] as? Double)
+        XCTAssertGreaterThan(last, 1e-4, "the premise: the last step's ratio is above the threshold")
+        XCTAssertTrue(r.stdout.contains("Verdict: gradients vanish — at step 1 the first layer got"), r.stdout)
+    }
+
     func testReLUResidualKaimingNetDoesNotWarn() throws {
         // The seed's example 2: a Conv1d ResNet with ReLU and skip connections, here with
         // Kaiming-normal initialization.

@@ -10,6 +10,10 @@ struct DiagnosticsSummary {
     var lastRecord: DiagnosticsRecord?
     /// The vanishing factor at the last diagnostic step (nil: fewer than three weight layers).
     var vanishingFactor: Double?
+    /// The smallest vanishing factor of any diagnostic step, and that step. A network whose
+    /// gradients vanished from the start can end with a harmless-looking factor once the later
+    /// layers' gradients have vanished too (a stalled run), so the verdict looks at both.
+    var worstVanishingFactor: (step: Int, factor: Double)?
     var effectiveBatch: Int
     /// Why the noise scale is unavailable, when it is.
     var noiseScaleNote: String?
@@ -82,8 +86,18 @@ struct DiagnosticsSummary {
             return "Verdict: too few weight layers to compare first and last\(tail)"
         }
         let share = "the first layer gets \(DiagnosticsFormat.number(f)) of the last hidden layer's gradient"
+        let remedies = traits.shortVanishingRemedies().joined(separator: ", ")
         if f < options.vanishingThreshold {
-            return "Verdict: gradients vanish — \(share)\(tail); try \(traits.shortVanishingRemedies().joined(separator: ", "))"
+            return "Verdict: gradients vanish — \(share)\(tail); try \(remedies)"
+        }
+        if let worst = worstVanishingFactor, worst.factor < options.vanishingThreshold {
+            var evidence = ""
+            if let update = lastRecord?.updateRatios.first, update.ratio.isFinite {
+                evidence = "; its updates are now \(DiagnosticsFormat.number(update.ratio)) of its weights per step"
+            }
+            return "Verdict: gradients vanish — at step \(worst.step) the first layer got "
+                + "\(DiagnosticsFormat.number(worst.factor)) of the last hidden layer's gradient "
+                + "(\(DiagnosticsFormat.number(f)) at step \(lastStep))\(evidence)\(tail); try \(remedies)"
         }
         if f > 1 / options.vanishingThreshold {
             return "Verdict: gradients explode — \(share)\(tail); try a lower --lr, --clip-grad-norm or --batch-norm"

@@ -56,6 +56,7 @@ public final class GradientDiagnostics: StepDiagnostics {
     private var diagnosticSteps = 0
     private var lastStep = 0
     private var lastVanishingFactor: Double?
+    private var worstVanishingFactor: (step: Int, factor: Double)?
     /// The record of the last diagnostic step.
     public private(set) var lastRecord: DiagnosticsRecord?
     /// The warnings issued so far (printed by rank 0), in order.
@@ -252,6 +253,7 @@ public final class GradientDiagnostics: StepDiagnostics {
         diagnosticSteps += 1
         lastStep = step
         lastVanishingFactor = vanishingFactor
+        if let f = vanishingFactor, f < worstVanishingFactor?.factor ?? .infinity { worstVanishingFactor = (step, f) }
         lastRecord = record
         return record
     }
@@ -271,7 +273,8 @@ public final class GradientDiagnostics: StepDiagnostics {
 
     public func summaryLines() -> [String] {
         DiagnosticsSummary(options: options, traits: traits, diagnosticSteps: diagnosticSteps, lastStep: lastStep,
-                           lastRecord: lastRecord, vanishingFactor: lastVanishingFactor, effectiveBatch: effectiveBatch,
+                           lastRecord: lastRecord, vanishingFactor: lastVanishingFactor,
+                           worstVanishingFactor: worstVanishingFactor, effectiveBatch: effectiveBatch,
                            noiseScaleNote: noiseScaleNote,
                            activationKinds: Dictionary(activationModules.map { ($0.name, $0.module.kind.name) },
                                                        uniquingKeysWith: { first, _ in first })).lines()

@@ -37,9 +37,9 @@ public struct MetricsRecord: Sendable {
             case let o as [String: Any]:
                 for (k, v) in o { visit(v, path.isEmpty ? k : path + "/" + k) }
             case let n as NSNumber:
-                // JSONSerialization gives booleans as NSNumber too; metrics have none, but
-                // keep them readable as 0/1 rather than failing.
-                out[path] = .number(n.doubleValue)
+                // Booleans (config.json's `residual`, …) arrive as NSNumber too; their type
+                // code is "c" (char), which no JSON number gets.
+                out[path] = String(cString: n.objCType) == "c" ? .text(n.boolValue ? "true" : "false") : .number(n.doubleValue)
             case let s as String:
                 out[path] = .text(s)
             case is NSNull:

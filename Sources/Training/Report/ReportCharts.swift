@@ -62,10 +62,10 @@ enum ReportCharts {
         guard !layers.isEmpty else { return nil }
         var series: [BarChart.Series] = []
         if layers.contains(where: { $0.saturated != nil }) {
-            series.append(.init(name: "saturated (derivative < 5% of max)", values: layers.map(\.saturated)))
+            series.append(.init(name: "saturated", values: layers.map(\.saturated)))
         }
         if layers.contains(where: { $0.dead != nil }) {
-            series.append(.init(name: "dead (≤ 0 for the whole batch)", values: layers.map(\.dead)))
+            series.append(.init(name: "dead", values: layers.map(\.dead)))
         }
         let step = run.diagnosticSteps.last?.step.map { " at step \($0)" } ?? ""
         return BarChart(title: "Saturated and dead units by layer — \(label)\(step)", yLabel: "fraction of units",
@@ -83,7 +83,7 @@ enum ReportCharts {
         var series = points.map { LineChart.Series(name: $0.label, x: [$0.batch], y: [$0.scale]) }
         let values = points.flatMap { [$0.batch, $0.scale] }
         let low = (values.min() ?? 1) / 2, high = (values.max() ?? 1) * 2
-        series.append(.init(name: "batch = noise scale", x: [low, high], y: [low, high]))
+        series.append(.init(name: "diagonal: batch = B_simple", x: [low, high], y: [low, high]))
         return LineChart(title: "Gradient noise scale B_simple vs effective batch size", xLabel: "effective batch size",
                          yLabel: "B_simple (smoothed)", series: series, logX: true, logY: true)
     }

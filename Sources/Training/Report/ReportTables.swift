@@ -4,38 +4,69 @@ import Reporting
 /// The tables of a run report: the runs at a glance, their configurations side by side,
 /// phase timings and noise scales.
 enum ReportTables {
-    /// Config keys shown in the overview, with their headings.
-    static let overview: [(key: String, heading: String)] = [
-        ("preset", "preset"), ("model", "model"), ("activation", "activation"), ("depth", "depth"), ("width", "width"),
-        ("initializer", "init"), ("residual", "residual"), ("optimizer", "optimizer"),
-        ("resolved/learningRate", "lr"), ("resolved/worldSize", "ranks"), ("resolved/effectiveBatchSize", "effective batch"),
-    ]
-
     static func runsSection(_ runs: [RunHistory], labels: [String]) -> HTMLReport.Section {
         var section = HTMLReport.Section(heading: runs.count == 1 ? "Run" : "Runs")
-        let rows = zip(runs, labels).map { run, label -> [String] in
-            let last = run.steps.last
-            return [label] + overview.map { run.configText($0.key) } + [
-                "\(last?.step ?? 0)", number(last?["loss"]), number(run.epochs.last?["val_loss"]),
-                number(last?["vanishing_factor"]), number(run.lastNoiseScale),
-            ]
-        }
-        section.add(Table(headers: ["run"] + overview.map(\.heading)
-                          + ["steps", "final loss", "validation loss", "vanishing factor", "noise scale"],
-                          rows: rows))
-        let keys = MetricsColumnOrder().sorted(Set(runs.flatMap(\.config.keys)))
-        guard !keys.isEmpty else { return section }
+        section.add(Table(headers: ["run", "preset", "model", "init", "optimizer", "lr", "batch"],
+                          rows: zip(runs, labels).map { run, label in
+                              [label, run.configText("preset"), modelText(run), run.configText("initializer"),
+                               run.configText("optimizer"), run.configText("resolved/learningRate"), batchText(run)]
+                          }, caption: "Setup"))
+        section.add(Table(headers: ["run", "steps", "final loss", "validation loss", "vanishing factor",
+                                    "lowest vanishing factor", "noise scale"],
+                          rows: zip(runs, labels).map { run, label in
+                              let last = run.steps.last
+                              // The lowest matters: once every layer's gradient has vanished, the
+                              // final ratio can look healthy.
+                              let lowest = run.stepSeries("vanishing_factor").min { $0.value < $1.value }
+                              return [label, "\(last?.step ?? 0)", number(last?["loss"]), number(run.epochs.last?["val_loss"]),
+                                      number(last?["vanishing_factor"]),
+                                      lowest.map { "\(number($0.value)) at step \(Int($0.step))" } ?? "—",
+                                      number(run.lastNoiseScale)]
+                          }, caption: "Results at the last logged step"))
         if runs.count > 1 {
-            let differing = keys.filter { key in Set(runs.map { $0.configText(key) }).count > 1 && !key.hasSuffix("runDir") }
+            let differing = configKeys(runs).filter { key in
+                key != "runDir" && Set(runs.map { $0.configText(key) }).count > 1
+            }
             if !differing.isEmpty {
                 section.add(Table(headers: ["setting"] + labels,
                                   rows: differing.map { key in [key] + runs.map { $0.configText(key) } },
-                                  caption: "Settings that differ"))
+                                  caption: "Settings that differ (all settings: Configuration, at the end)"))
             }
         }
-        section.add(Table(headers: ["setting"] + labels, rows: keys.map { key in [key] + runs.map { $0.configText(key) } },
-                          caption: "Configuration (config.json)"))
         return section
+    }
+
+    /// Every configuration setting of every run, side by side: long, so it ends the report.
+    static func configurationSection(_ runs: [RunHistory], labels: [String]) -> HTMLReport.Section? {
+        let keys = configKeys(runs)
+        guard !keys.isEmpty else { return nil }
+        return HTMLReport.Section(heading: "Configuration", paragraph: "config.json of each run: the settings as given, "
+                                  + "and under resolved/ what was derived from them (docs/METRICS.md).",
+                                  blocks: [.table(Table(headers: ["setting"] + labels,
+                                                        rows: keys.map { key in [key] + runs.map { $0.configText(key) } }))])
+    }
+
+    /// Config keys in name order, the derived `resolved/` ones last.
+    static func configKeys(_ runs: [RunHistory]) -> [String] {
+        Set(runs.flatMap(\.config.keys)).sorted { a, b in
+            let ra = a.hasPrefix("resolved/"), rb = b.hasPrefix("resolved/")
+            return ra != rb ? rb : MetricsColumnOrder.naturalPrecedes(a.lowercased(), b.lowercased())
+        }
+    }
+
+    /// "mlp 10×128 sigmoid, residual".
+    static func modelText(_ run: RunHistory) -> String {
+        var text = "\(run.configText("model")) \(run.configText("depth"))×\(run.configText("width")) \(run.configText("activation"))"
+        if run.configText("residual") == "true" { text += ", residual" }
+        if run.configText("batchNorm") == "true" { text += ", batch-norm" }
+        return text
+    }
+
+    /// "2 ranks × 50 × 1 = 100".
+    static func batchText(_ run: RunHistory) -> String {
+        guard let effective = run.effectiveBatch else { return "—" }
+        return "\(run.configText("resolved/worldSize")) × \(run.configText("resolved/perRankBatchSize")) × "
+            + "\(run.configText("accumulateSteps")) = \(effective)"
     }
 
     static func phases(_ runs: [RunHistory], labels: [String]) -> Table {

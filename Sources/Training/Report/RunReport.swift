@@ -45,6 +45,9 @@ public enum RunReport {
         timing.add(ReportTables.phases(runs, labels: labels))
         report.sections.append(timing)
 
+        if let configuration = ReportTables.configurationSection(runs, labels: labels) {
+            report.sections.append(configuration)
+        }
         let notes = runs.flatMap(\.notes)
         if !notes.isEmpty {
             report.sections.append(.init(heading: "Notes", blocks: notes.map { .paragraph($0) }))
@@ -91,7 +94,7 @@ public enum RunReport {
         var section = HTMLReport.Section(
             heading: "Gradient noise scale",
             paragraph: "B_simple = tr(Σ)/|G|² (McCandlish et al. 2018), estimated from each rank's local gradient and the "
-                + "average (or, with one rank, from one micro-batch and the accumulated gradient) and smoothed. Batches "
+                + "average (or, with one rank, from each micro-batch and the accumulated gradient) and smoothed. Batches "
                 + "well below B_simple train nearly proportionally faster when made larger; batches well above it waste "
                 + "samples. Points above the diagonal have room to grow the batch.")
         if let chart = ReportCharts.noiseScaleByBatch(runs, labels: labels) { section.add(chart) }
