@@ -164,5 +164,17 @@ extension TrainingConfig {
         if task == "classification" && outputs < 2 && (loss ?? "cross-entropy") == "cross-entropy" {
             throw ConfigError("classification with cross-entropy needs --outputs ≥ 2 (one logit per class)")
         }
+        // The losses check these shapes only with preconditions, which release builds drop; a
+        // mismatch there reads past the targets instead of stopping.
+        if task == "classification" && model == "resnet1d" {
+            throw ConfigError("--task classification needs --model mlp: resnet1d predicts a value per position, not one class per sample")
+        }
+        if task == "classification", let loss, loss != "cross-entropy" {
+            throw ConfigError("--loss \(loss) needs --task regression; classification uses cross-entropy "
+                + "(for 0/1 targets with bce, use --task regression --loss bce)")
+        }
+        if task == "regression" && loss == "cross-entropy" {
+            throw ConfigError("--loss cross-entropy needs --task classification (class-index targets); regression uses mse")
+        }
     }
 }
