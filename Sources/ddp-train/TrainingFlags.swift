@@ -10,70 +10,73 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "A JSON file of config fields (docs/CONFIG.md); flags override it.")
     var config: String?
 
+    // Numeric options parse their value unconditionally, so that a negative number such as
+    // `--bias-init -0.1` (or a mistaken `--lr -1`) is read as the value, not as an unknown flag.
+
     // Model
     @Option(help: "mlp or resnet1d.") var model: String?
-    @Option(help: "Hidden layers (mlp; 10 gives 11 Linear layers) or residual blocks (resnet1d).") var depth: Int?
-    @Option(help: "Hidden units (mlp) or channels (resnet1d).") var width: Int?
+    @Option(parsing: .unconditional, help: "Hidden layers (mlp; 10 gives 11 Linear layers) or residual blocks (resnet1d).") var depth: Int?
+    @Option(parsing: .unconditional, help: "Hidden units (mlp) or channels (resnet1d).") var width: Int?
     @Option(help: "sigmoid, tanh, relu, leaky-relu, elu or gelu.") var activation: String?
     @Option(name: .customLong("init"), help: "torch-default, kaiming-normal, kaiming-uniform, xavier-normal or xavier-uniform.") var initializer: String?
     @Option(help: "Kaiming fan mode: fan_in or fan_out.") var initMode: String?
     @Option(help: "Nonlinearity whose gain Kaiming/Xavier use: linear, relu, leaky_relu, tanh, sigmoid, selu.") var initGain: String?
-    @Option(help: "Set every bias to this constant.") var biasInit: Float?
+    @Option(parsing: .unconditional, help: "Set every bias to this constant.") var biasInit: Float?
     @Flag(inversion: .prefixedNo, help: "Identity skip connections (mlp: off by default; resnet1d: on).") var residual: Bool?
     @Flag(help: "BatchNorm1d after each hidden Linear / conv.") var batchNorm = false
     @Flag(help: "Compute BatchNorm statistics over the global batch across ranks.") var syncBatchNorm = false
-    @Option(help: "Input features (mlp) or channels (resnet1d).") var inputFeatures: Int?
-    @Option(help: "Sequence length of resnet1d inputs.") var sequenceLength: Int?
-    @Option(help: "Output units (classes for classification).") var outputs: Int?
+    @Option(parsing: .unconditional, help: "Input features (mlp) or channels (resnet1d).") var inputFeatures: Int?
+    @Option(parsing: .unconditional, help: "Sequence length of resnet1d inputs.") var sequenceLength: Int?
+    @Option(parsing: .unconditional, help: "Output units (classes for classification).") var outputs: Int?
 
     // Data
     @Option(help: "seed-random, teacher, npy or csv (implied by --inputs or --csv).") var dataset: String?
     @Option(help: "regression or classification.") var task: String?
-    @Option(help: "Samples to generate for seed-random and teacher data.") var samples: Int?
-    @Option(help: "Noise standard deviation of teacher targets.") var noise: Float?
+    @Option(parsing: .unconditional, help: "Samples to generate for seed-random and teacher data.") var samples: Int?
+    @Option(parsing: .unconditional, help: "Noise standard deviation of teacher targets.") var noise: Float?
     @Option(help: "Inputs as .npy (float32, float64 or int64; C order; samples on the first axis).") var inputs: String?
     @Option(help: "Targets as .npy.") var targets: String?
     @Option(help: "Data as CSV with a header row.") var csv: String?
     @Option(help: "The CSV column holding the target.") var targetColumn: String?
-    @Option(help: "Fraction of samples held out for validation.") var valFraction: Double?
+    @Option(parsing: .unconditional, help: "Fraction of samples held out for validation.") var valFraction: Double?
     @Flag(inversion: .prefixedNo, help: "Shuffle every epoch (seed + epoch).") var shuffle: Bool?
     @Flag(help: "Drop the tail that does not fill a batch on every rank, rather than padding.") var dropLast = false
 
     // Optimization
     @Option(help: "mse, cross-entropy or bce.") var loss: String?
     @Option(help: "sgd, adam, adamw or rmsprop.") var optimizer: String?
-    @Option(help: "Learning rate (before --lr-scaling).") var lr: Float?
-    @Option(help: "Momentum (SGD, RMSprop).") var momentum: Float?
-    @Option(help: "SGD dampening.") var dampening: Float?
+    @Option(parsing: .unconditional, help: "Learning rate (before --lr-scaling).") var lr: Float?
+    @Option(parsing: .unconditional, help: "Momentum (SGD, RMSprop).") var momentum: Float?
+    @Option(parsing: .unconditional, help: "SGD dampening.") var dampening: Float?
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
-    @Option(help: "Weight decay (L2 for SGD/Adam/RMSprop, decoupled for AdamW; AdamW defaults to 0.01).") var weightDecay: Float?
-    @Option(help: "Adam β1.") var beta1: Float?
-    @Option(help: "Adam β2.") var beta2: Float?
-    @Option(help: "Adam/RMSprop eps.") var eps: Float?
-    @Option(help: "RMSprop smoothing constant.") var alpha: Float?
+    @Option(parsing: .unconditional, help: "Weight decay (L2 for SGD/Adam/RMSprop, decoupled for AdamW; AdamW defaults to 0.01).") var weightDecay: Float?
+    @Option(parsing: .unconditional, help: "Adam β1.") var beta1: Float?
+    @Option(parsing: .unconditional, help: "Adam β2.") var beta2: Float?
+    @Option(parsing: .unconditional, help: "Adam/RMSprop eps.") var eps: Float?
+    @Option(parsing: .unconditional, help: "RMSprop smoothing constant.") var alpha: Float?
     @Flag(help: "Centered RMSprop.") var centered = false
-    @Option(help: "Per-rank batch size (as PyTorch's DataLoader).") var batchSize: Int?
-    @Option(help: "Global batch size, split across ranks (must divide by the number of ranks).") var globalBatchSize: Int?
-    @Option(help: "Epochs.") var epochs: Int?
-    @Option(help: "Random seed (initialization, data, shuffling).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Per-rank batch size (as PyTorch's DataLoader).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Global batch size, split across ranks (must divide by the number of ranks).") var globalBatchSize: Int?
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Random seed (initialization, data, shuffling).") var seed: UInt64?
     @Option(help: "constant, step or cosine.") var schedule: String?
-    @Option(help: "Step schedule: steps between decays.") var stepSize: Int?
-    @Option(help: "Step schedule: decay factor.") var gamma: Float?
-    @Option(help: "Cosine schedule: final learning rate.") var minLR: Float?
-    @Option(help: "Linear warmup steps before the schedule.") var warmupSteps: Int?
-    @Option(help: "Linear warmup epochs before the schedule.") var warmupEpochs: Int?
-    @Option(help: "Clip gradients to this global L2 norm.") var clipGradNorm: Float?
+    @Option(parsing: .unconditional, help: "Step schedule: steps between decays.") var stepSize: Int?
+    @Option(parsing: .unconditional, help: "Step schedule: decay factor.") var gamma: Float?
+    @Option(parsing: .unconditional, help: "Cosine schedule: final learning rate.") var minLR: Float?
+    @Option(parsing: .unconditional, help: "Linear warmup steps before the schedule.") var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: "Linear warmup epochs before the schedule.") var warmupEpochs: Int?
+    @Option(parsing: .unconditional, help: "Clip gradients to this global L2 norm.") var clipGradNorm: Float?
     @Option(help: "none, linear or sqrt: scale lr by effective batch / --base-batch-size.") var lrScaling: String?
-    @Option(help: "The batch size --lr was tuned for (default: the preset's global batch).") var baseBatchSize: Int?
+    @Option(parsing: .unconditional, help: "The batch size --lr was tuned for (default: the preset's global batch).") var baseBatchSize: Int?
 
     // Data parallel
-    @Option(help: "Gradient bucket size in MiB.") var bucketMB: Double?
+    @Option(parsing: .unconditional, help: "Gradient bucket size in MiB.") var bucketMB: Double?
     @Flag(help: "Allreduce after backward instead of overlapping it with backward.") var noOverlap = false
-    @Option(help: "Micro-batches per optimizer step (gradient accumulation).") var accumulateSteps: Int?
+    @Option(parsing: .unconditional, help: "Micro-batches per optimizer step (gradient accumulation).") var accumulateSteps: Int?
     @Option(help: "none, fp16 or bf16 gradient allreduce.") var gradCompression: String?
 
     // Output
-    @Option(help: "Write a metrics record every N steps.") var logEvery: Int?
+    @Option(parsing: .unconditional, help: "Write a metrics record every N steps.") var logEvery: Int?
     @Option(help: "Run directory (default runs/<preset>-<timestamp>).") var runDir: String?
 
     /// The preset, overlaid with the config file, overlaid with the flags.
