@@ -106,7 +106,7 @@ public enum DatasetLoader {
 
     private static func makeDataset(inputs x: ArrayData, targets y: ArrayData, config: TrainingConfig,
                                     targetFile: String) throws -> Dataset {
-        guard let n = x.shape.first, n > 0 else { throw ConfigError("the data has no samples") }
+        guard let n = x.shape.first, n > 0 else { throw ConfigError("\(targetFile): the data has no samples; give at least one") }
         let inputs = Tensor(x.values, shape: x.shape)
         if config.task == "classification" {
             guard y.values.count == n else {
