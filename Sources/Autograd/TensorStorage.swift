@@ -3,6 +3,7 @@
 /// Storage is a class so that several tensors can share one buffer: a reshape, a row slice, or
 /// a gradient that lives inside a data-parallel bucket are all views of a parent's memory.
 /// Element access goes through raw pointers, so hot loops pay no exclusivity or bounds checks.
+/// Large buffers come from, and go back to, ``BufferPool/shared``.
 public final class TensorStorage: @unchecked Sendable {
     /// The first scalar of this storage.
     public let base: UnsafeMutablePointer<Float>
@@ -14,7 +15,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` scalars without initializing them.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "storage size must be non-negative")
-        self.base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        self.base = BufferPool.shared.allocate(count)
         self.count = count
         self.parent = nil
     }
@@ -35,7 +36,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if parent == nil { base.deallocate() }
+        if parent == nil { BufferPool.shared.deallocate(base, count: count) }
     }
 
     /// The scalars as a buffer pointer.
