@@ -1,91 +1,109 @@
 /// One-dimensional convolution over N×C×L input, stride 1, zero padding, as im2col + sgemm.
 ///
-/// The whole batch becomes one matrix of patches, [N·L_out, C·K], so one sgemm covers every
-/// sample: the seed's sequences are only 10 long, and a product per sample would leave BLAS
-/// with matrices too thin to run fast.
+/// Every pass is one sgemm over the whole batch, with the batch and the positions together as
+/// the long dimension (N·L = 1,000 for the seed's ResNet): the sequences are only 10 long, and
+/// a product per sample would leave BLAS with matrices too thin to run fast. That needs the
+/// activations channel-major, `[C, N·L]`, so the input is transposed on the way in and the
+/// product on the way out; the patches (``ConvolutionPatches``) are built from the transposed
+/// input, and the bias is added in the outgoing transpose.
+///
+/// Backward computes dW from the output gradient and the kept patches, and dx as one more
+/// product: the output gradient's own patches times the weight, a convolution with the kernel
+/// reversed, rather than products into a patch-shaped buffer folded back by col2im.
 public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
     precondition(x.rank == 3 && weight.rank == 3 && x.shape[1] == weight.shape[1],
                  "conv1d: input \(x.shape) with weight \(weight.shape)")
+    precondition(padding >= 0, "conv1d: negative padding \(padding)")
     let n = x.shape[0], c = x.shape[1], l = x.shape[2]
     let o = weight.shape[0], k = weight.shape[2]
     let lOut = l + 2 * padding - k + 1
     precondition(lOut > 0, "conv1d: kernel \(k) longer than padded input \(l + 2 * padding)")
-    let ck = c * k, rows = n * lOut
+    if let bias { precondition(bias.shape == [o], "conv1d: bias \(bias.shape) for \(o) channels") }
+    let ck = c * k, columns = n * lOut
 
-    // Patches: cols[(n·L_out + t), c·K + j] = x[n, c, t + j − padding], zero outside.
-    let cols = TensorStorage(uninitializedCount: rows * ck)
-    let px = x.pointer, pc = cols.base
-    for b in 0..<n {
-        for t in 0..<lOut {
-            let row = pc + (b * lOut + t) * ck
-            for ch in 0..<c {
-                let src = px + (b * c + ch) * l
-                let dst = row + ch * k
-                for j in 0..<k {
-                    let pos = t + j - padding
-                    dst[j] = (pos >= 0 && pos < l) ? src[pos] : 0
-                }
-            }
-        }
-    }
-    // Y2[rows, O] = cols · Wᵀ, then scatter to [N, O, L_out] with the bias.
-    let y2 = TensorStorage(uninitializedCount: rows * o)
-    BLAS.gemm(transposeB: true, m: rows, n: o, k: ck, a: pc, lda: ck, b: weight.pointer, ldb: ck,
-              c: y2.base, ldc: o)
+    // Patches [K·C, N·L_out] from x transposed to [C, N, L] (written straight into the middle
+    // block when the length is kept, as that block is x itself).
+    let patches = ConvolutionPatches.forward(channels: c, batch: n, length: l, outputLength: lOut,
+                                             kernel: k, padding: padding)
+    let cols = TensorStorage(uninitializedCount: patches.count)
+    let separate = patches.centerTap == nil ? TensorStorage(uninitializedCount: n * c * l) : nil
+    let transposed = separate?.base ?? cols.base + patches.centerTap! * patches.blockCount
+    swapLeadingAxes(x.pointer, into: transposed, outer: n, inner: c, run: l)
+    patches.fill(cols.base, from: transposed)
+
+    // Y[O, N·L_out] = W'[O, K·C] · cols, with W' the weight in tap-major order.
+    let tapMajor = k == 1 ? nil : TensorStorage(uninitializedCount: o * ck)
+    if let tapMajor { swapTrailingAxes(weight.pointer, into: tapMajor.base, p: o, q: c, r: k) }
+    let y = TensorStorage(uninitializedCount: o * columns)
+    BLAS.gemm(m: o, n: columns, k: ck, a: tapMajor?.base ?? weight.pointer, lda: ck, b: cols.base, ldb: columns,
+              c: y.base, ldc: columns)
     let out = Tensor(uninitialized: [n, o, lOut])
-    let py = out.pointer, p2 = y2.base
-    let pb = bias?.pointer
-    for b in 0..<n {
-        for t in 0..<lOut {
-            let src = p2 + (b * lOut + t) * o
-            for ch in 0..<o {
-                py[(b * o + ch) * lOut + t] = src[ch] + (pb?[ch] ?? 0)
-            }
-        }
-    }
+    swapLeadingAxes(y.base, into: out.pointer, outer: o, inner: n, run: lOut, adding: bias?.pointer)
+    // Raw pointers do not keep their storage alive; these must last until here.
+    withExtendedLifetime((separate, tapMajor, y)) {}
+
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return out.recording("conv1d", inputs) { g, _ in
-        // Reach the patches through `cols`, so that this closure owns the storage: a captured
-        // raw pointer does not keep it alive, and backward would read freed memory.
-        let pc = cols.base
-        // dY2[rows, O] from g[N, O, L_out].
-        let dy2 = TensorStorage(uninitializedCount: rows * o)
-        let pg = g.pointer, pd = dy2.base
-        for b in 0..<n {
-            for ch in 0..<o {
-                let src = pg + (b * o + ch) * lOut
-                for t in 0..<lOut { pd[(b * lOut + t) * o + ch] = src[t] }
-            }
-        }
-        weight.accumulateGradient { dst, acc in
-            BLAS.gemm(transposeA: true, m: o, n: ck, k: rows, a: pd, lda: o, b: pc, ldb: ck,
+        // `cols` is reached through the storage object, so that this closure owns it: a captured
+        // raw pointer would not keep the patches alive until backward.
+        conv1dBackward(g, x: x, weight: weight, bias: bias, cols: cols, padding: padding)
+    }
+}
+
+/// Sends the output gradient `g` [N, O, L_out] of ``conv1d(_:weight:bias:padding:)`` to its
+/// input, weight and bias.
+private func conv1dBackward(_ g: Tensor, x: Tensor, weight: Tensor, bias: Tensor?, cols: TensorStorage,
+                            padding: Int) {
+    let n = x.shape[0], c = x.shape[1], l = x.shape[2]
+    let o = weight.shape[0], k = weight.shape[2], lOut = g.shape[2]
+    let ck = c * k, columns = n * lOut
+
+    // dY [O, N·L_out], written straight into the middle block of dx's patches when it has one.
+    let patches = ConvolutionPatches.backward(channels: o, batch: n, length: l, outputLength: lOut,
+                                              kernel: k, padding: padding)
+    let dyPatches = x.requiresGrad ? TensorStorage(uninitializedCount: patches.count) : nil
+    let center = dyPatches.flatMap { p in patches.centerTap.map { p.base + $0 * patches.blockCount } }
+    let separate = center == nil ? TensorStorage(uninitializedCount: o * columns) : nil
+    // Raw pointers do not keep their storage alive; these must last until the end.
+    defer { withExtendedLifetime((dyPatches, separate)) {} }
+    let dy = center ?? separate!.base
+    swapLeadingAxes(g.pointer, into: dy, outer: n, inner: o, run: lOut)
+
+    weight.accumulateGradient { dst, acc in
+        // dW'[O, K·C] = dY · colsᵀ, in tap-major order; for k = 1 that is dW's own layout.
+        if k == 1 {
+            BLAS.gemm(transposeB: true, m: o, n: ck, k: columns, a: dy, lda: columns, b: cols.base, ldb: columns,
                       beta: acc ? 1 : 0, c: dst, ldc: ck)
+        } else {
+            let tapMajor = TensorStorage(uninitializedCount: o * ck)
+            BLAS.gemm(transposeB: true, m: o, n: ck, k: columns, a: dy, lda: columns, b: cols.base, ldb: columns,
+                      c: tapMajor.base, ldc: ck)
+            swapTrailingAxes(tapMajor.base, into: dst, p: o, q: k, r: c, accumulate: acc)
+            withExtendedLifetime(tapMajor) {}
         }
-        if let bias, bias.requiresGrad {
-            bias.accumulateGradient { dst, acc in
-                if !acc { dst.update(repeating: 0, count: o) }
-                for r in 0..<rows { VectorMath.map2(dst, pd + r * o, dst, o) { $0 + $1 } }
-            }
-        }
-        if x.requiresGrad {
-            let dcols = TensorStorage(uninitializedCount: rows * ck)
-            BLAS.gemm(m: rows, n: ck, k: o, a: pd, lda: o, b: weight.pointer, ldb: ck, c: dcols.base, ldc: ck)
-            x.accumulateGradient { dst, acc in
-                if !acc { dst.update(repeating: 0, count: n * c * l) }
-                let pdc = dcols.base
-                for b in 0..<n {
-                    for t in 0..<lOut {
-                        let row = pdc + (b * lOut + t) * ck
-                        for ch in 0..<c {
-                            let d = dst + (b * c + ch) * l
-                            for j in 0..<k {
-                                let pos = t + j - padding
-                                if pos >= 0 && pos < l { d[pos] += row[ch * k + j] }
-                            }
-                        }
-                    }
-                }
+    }
+    if let bias, bias.requiresGrad {
+        bias.accumulateGradient { dst, acc in
+            for ch in 0..<o {
+                let s = Float(VectorMath.sum(dy + ch * columns, columns))
+                dst[ch] = acc ? dst[ch] + s : s
             }
         }
     }
+    guard let dyPatches else { return }
+    // dxᵀ[C, N·L] = W''[C, K·O] · patches(dY), W''[c, j, o] = W[o, c, j]: W as [O, C·K], transposed.
+    patches.fill(dyPatches.base, from: dy)
+    let reordered = TensorStorage(uninitializedCount: o * ck)
+    swapTrailingAxes(weight.pointer, into: reordered.base, p: 1, q: o, r: ck)
+    let dxT = TensorStorage(uninitializedCount: n * c * l)
+    BLAS.gemm(m: c, n: n * l, k: k * o, a: reordered.base, lda: k * o, b: dyPatches.base, ldb: n * l,
+              c: dxT.base, ldc: n * l)
+    x.accumulateGradient { dst, acc in
+        if acc {
+            swapLeadingAxesAdding(dxT.base, into: dst, outer: c, inner: n, run: l)
+        } else {
+            swapLeadingAxes(dxT.base, into: dst, outer: c, inner: n, run: l)
+        }
+    }
+    withExtendedLifetime((reordered, dxT)) {}
 }
