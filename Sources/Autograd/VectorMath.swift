@@ -9,7 +9,11 @@ public enum VectorMath {
 
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
+        // Clamped by compare-and-blend: `clamped(lowerBound:upperBound:)` calls the standard
+        // library's generic pointwiseMin/Max out of line, twice per vector.
+        let low = Vector(repeating: -87.3), high = Vector(repeating: 88.3)
+        var clamped = x.replacing(with: low, where: x .< low)
+        clamped = clamped.replacing(with: high, where: clamped .> high)
         // n = round(x / ln2), by the 1.5·2²³ trick: adding it leaves the rounded integer in the
         // low mantissa bits, which avoids the generic (scalarized) SIMD float-to-int conversion.
         let magic = Vector(repeating: 12_582_912)
@@ -30,6 +34,12 @@ public enum VectorMath {
         // The clamp turns NaN into -87.3; put it back, or sigmoid(NaN) would be a quiet 1 and a
         // diverged run would look finite.
         return (y * scale).replacing(with: x, where: x .!= x)
+    }
+
+    /// 1 / (1 + e^−x), NaN for NaN.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: Vector) -> Vector {
+        1 / (1 + exp(-x))
     }
 
     /// Scalar exp with the same accuracy as the vector one, for loop tails.

@@ -27,7 +27,19 @@ extension Tensor {
 
     /// 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
-        elementwise("sigmoid", { 1 / (1 + VectorMath.exp(-$0)) }, derivative: { _, y in y * (1 - y) })
+        // Written out rather than through `elementwise`: a kernel passed down as a closure is
+        // called once per vector instead of inlined, which doubled the seed MLP's activation cost.
+        let out = Tensor(uninitialized: shape)
+        VectorMath.map(pointer, out.pointer, count) { VectorMath.sigmoid($0) }
+        return out.recording("sigmoid", [self]) { g, y in
+            self.accumulateGradient { dst, acc in
+                if acc {
+                    VectorMath.map3(g.pointer, y.pointer, dst, dst, g.count) { g, y, d in d + g * (y * (1 - y)) }
+                } else {
+                    VectorMath.map2(g.pointer, y.pointer, dst, g.count) { g, y in g * (y * (1 - y)) }
+                }
+            }
+        }
     }
 
     /// Hyperbolic tangent.
@@ -47,9 +59,21 @@ extension Tensor {
 
     /// max(x, 0).
     public func relu() -> Tensor {
-        let zero = VectorMath.Vector(repeating: 0), one = VectorMath.Vector(repeating: 1)
-        return elementwise("relu", { $0.replacing(with: zero, where: $0 .< zero) },
-                           derivative: { x, _ in zero.replacing(with: one, where: x .> zero) })
+        // Written out for the same reason as `sigmoid()`.
+        let zero = VectorMath.Vector(repeating: 0)
+        let out = Tensor(uninitialized: shape)
+        VectorMath.map(pointer, out.pointer, count) { $0.replacing(with: zero, where: $0 .< zero) }
+        return out.recording("relu", [self]) { g, _ in
+            self.accumulateGradient { dst, acc in
+                if acc {
+                    VectorMath.map3(g.pointer, self.pointer, dst, dst, g.count) { g, x, d in
+                        d + zero.replacing(with: g, where: x .> zero)
+                    }
+                } else {
+                    VectorMath.map2(g.pointer, self.pointer, dst, g.count) { g, x in zero.replacing(with: g, where: x .> zero) }
+                }
+            }
+        }
     }
 
     /// x for x > 0, slope · x otherwise.
