@@ -41,13 +41,14 @@ public final class Adam: Optimizer {
         let b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay
         let decay: Float = decoupledWeightDecay ? 1 - learningRate * wd : 1
         let l2: Float = decoupledWeightDecay ? 0 : wd
-        for i in 0..<count {
-            let pi = p[i] * decay
-            let gi = g[i] + l2 * p[i]
-            let mi = b1 * m[i] + (1 - b1) * gi
-            let vi = b2 * v[i] + (1 - b2) * gi * gi
-            m[i] = mi; v[i] = vi
-            p[i] = pi - stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps)
+        Lanes.forEachChunk(count) { i, n in
+            let p0 = Lanes.load(p, i, n)
+            let gi = Lanes.load(g, i, n) + l2 * p0
+            let mi = b1 * Lanes.load(m, i, n) + (1 - b1) * gi
+            let vi = b2 * Lanes.load(v, i, n) + (1 - b2) * gi * gi
+            Lanes.store(mi, m, i, n)
+            Lanes.store(vi, v, i, n)
+            Lanes.store(p0 * decay - stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps), p, i, n)
         }
     }
 }
