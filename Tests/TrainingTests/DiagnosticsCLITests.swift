@@ -116,7 +116,7 @@ final class DiagnosticsCLITests: XCTestCase {
         }
     }
 
-    func testOneRankWithAccumulationUsesTheFirstMicroBatch() throws {
+    func testOneRankWithAccumulationUsesEachMicroBatchAsASmallBatch() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let r = try DDPTrainProcess.run(["--preset", "teacher-regression", "--epochs", "1", "--accumulate-steps", "4",
                                          "--diagnostics-every", "4", "--quiet", "--run-dir", dir.path])

@@ -85,8 +85,12 @@ public final class GradientDiagnostics: StepDiagnostics {
         let weightNames = Set(ModelFactory.weightLayers(model).map(\.name))
         parameters = named
         weightIndices = named.indices.filter { weightNames.contains(named[$0].name) }
+        // A module registered twice (shared) is watched once, under its first name, so that
+        // arming and restoring its hook stay paired.
+        var seen = Set<ObjectIdentifier>()
         activationModules = model.namedModules().compactMap { entry in
-            (entry.module as? Activation).map { (entry.name, $0) }
+            guard let a = entry.module as? Activation, seen.insert(ObjectIdentifier(a)).inserted else { return nil }
+            return (entry.name, a)
         }
         traits = ModelTraits(model: model, initializer: initializer)
         overallSmoother = NoiseScaleSmoother(decay: options.noiseScaleDecay)
