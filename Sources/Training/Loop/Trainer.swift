@@ -104,7 +104,6 @@ public final class Trainer {
                 let diagnose = diagnostics?.isActive(step: step + 1) ?? false
                 var t = PhaseTimings()
                 dataParallel.zeroGradients()
-                if hasBuffers { dataParallel.broadcastBuffers() }
                 if diagnose { diagnostics?.beginStep(step: step + 1) }
                 var localLoss = 0.0
                 var localSamples = 0
@@ -156,6 +155,14 @@ public final class Trainer {
                 t.optimizer = seconds(t3, now())
                 timeline?.record(nonFinite ? "skipped step" : "optimizer step", track: "compute", start: t3, end: now(),
                                  arguments: ["step": "\(step + 1)"])
+                if hasBuffers {
+                    // Rank 0's BatchNorm running statistics go to every rank after the step
+                    // (PyTorch DDP sends them before the next forward: the same values), so
+                    // replicas are identical between steps, for the replica check and validation.
+                    let b0 = now()
+                    dataParallel.broadcastBuffers()
+                    t.gradientSync += seconds(b0, now())
+                }
                 t.total = seconds(stepStart, now())
                 step += 1
                 if faults.perturbs(step: step, rank: communicator.rank), let p = model.parameters.first {
