@@ -31,7 +31,11 @@ public enum StartupCheck {
         for (rank, text) in all.enumerated().dropFirst() {
             let parts = text.components(separatedBy: "\u{1F}")
             for (i, item) in items.enumerated() where i >= parts.count || parts[i] != reference[i] {
-                let detail = i == 2 && i < parts.count ? " (rank 0: \(reference[i]); rank \(rank): \(parts[i]))" : ""
+                var detail = ""
+                if i < parts.count {
+                    if i == 1 { detail = configurationDifference(reference[i], parts[i], rank: rank) }
+                    if i == 2 { detail = " (rank 0: \(reference[i]); rank \(rank): \(parts[i]))" }
+                }
                 problems.append("rank \(rank) has a different \(item.0) from rank 0\(detail)")
             }
         }
@@ -39,5 +43,25 @@ public enum StartupCheck {
             throw Mismatch(description: "ranks disagree before training: " + problems.joined(separator: "; ")
                            + ". Launch every rank with the same flags, config file and data files.")
         }
+    }
+
+    /// The fields two encoded configurations disagree on, with both values, such as
+    /// ` (seed: rank 0 1, rank 1 2)`; empty when they cannot be compared field by field.
+    static func configurationDifference(_ reference: String, _ other: String, rank: Int) -> String {
+        func fields(_ text: String) -> [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+        }
+        func show(_ value: Any?) -> String {
+            guard let value, !(value is NSNull) else { return "unset" }
+            if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+                return String(decoding: data, as: UTF8.self)
+            }
+            return "\(value)"
+        }
+        guard let a = fields(reference), let b = fields(other) else { return "" }
+        let differing = Set(a.keys).union(b.keys).sorted().filter { show(a[$0]) != show(b[$0]) }
+        guard !differing.isEmpty else { return "" }
+        let listed = differing.prefix(8).map { "\($0): rank 0 \(show(a[$0])), rank \(rank) \(show(b[$0]))" }
+        return " (" + listed.joined(separator: "; ") + (differing.count > 8 ? "; …" : "") + ")"
     }
 }
