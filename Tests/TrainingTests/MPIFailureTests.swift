@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 import XCTest
 
@@ -44,6 +45,36 @@ final class MPIFailureTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("rank 1 has a different dataset from rank 0"), "seeded data differs too:\n\(result.output)")
         let steps = (try? DDPTrainProcess.metrics(directory.appendingPathComponent("run"), type: "step")) ?? []
         XCTAssertTrue(steps.isEmpty, "no step may run")
+    }
+
+    /// Same flags, different data: each rank runs in its own working directory (MPMD `-wdir`)
+    /// where `inputs.npy` holds different values. Only the dataset check can tell, and it does.
+    func testRanksWithDifferentDataFailOnEveryRank() throws {
+        let directory = try DDPTrainProcess.temporaryDirectory(self)
+        for (name, offset) in [("a", Float(0)), ("b", Float(1))] {
+            let folder = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let inputs = (0..<200).map { Float($0 % 7) / 7 + offset }
+            try NumPyFile.write(ArrayData(shape: [20, 10], values: inputs), to: folder.appendingPathComponent("inputs.npy"))
+            try NumPyFile.write(ArrayData(shape: [20, 1], values: (0..<20).map { Float($0) / 20 }),
+                                to: folder.appendingPathComponent("targets.npy"))
+        }
+        let executable = DDPTrainProcess.executable.path
+        let flags = Self.mlp + ["--inputs", "inputs.npy", "--targets", "targets.npy", "--global-batch-size", "10", "--epochs", "2",
+                                "--quiet", "--run-dir", directory.appendingPathComponent("run").path]
+        let result = try DDPTrainProcess.launch(
+            try DDPTrainProcess.which("mpirun"),
+            ["--oversubscribe", "-np", "1", "-wdir", directory.appendingPathComponent("a").path, executable] + flags
+                + [":", "-np", "1", "-wdir", directory.appendingPathComponent("b").path, executable] + flags,
+            timeout: 60)
+        XCTAssertNotEqual(result.status, 0, result.output)
+        XCTAssertLessThan(result.seconds, 60, "the job should end, not hang")
+        for rank in 0..<2 {
+            XCTAssertTrue(result.stderr.contains("ddp-train: rank \(rank): ranks disagree before training: "
+                                                 + "rank 1 has a different dataset from rank 0 (rank 0: samples=20"),
+                          "rank \(rank) should explain the mismatch:\n\(result.output)")
+        }
+        XCTAssertFalse(result.stderr.contains("different configuration"), "the flags were the same:\n\(result.output)")
     }
 
     /// An error on one rank only (here rank 1 cannot read its data file) ends every rank, with a

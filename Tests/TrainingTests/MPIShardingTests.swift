@@ -27,6 +27,20 @@ final class MPIShardingTests: XCTestCase {
         }
     }
 
+    /// With `--drop-last`, uneven data keeps the core invariant: 101 shuffled samples, global
+    /// batch 20, 2 or 4 ranks see exactly the batches one process sees (the first 100 positions of
+    /// each epoch's permutation, 20 at a time), so the 50-step loss curves agree.
+    func testDropLastOnUnevenDataMatchesOneProcess() throws {
+        let directory = try DDPTrainProcess.temporaryDirectory(self)
+        let arguments = Self.mlp + ["--samples", "101", "--global-batch-size", "20", "--epochs", "10", "--drop-last", "--shuffle",
+                                    "--log-every", "1", "--optimizer", "adam", "--lr", "0.01"]
+        let single = try MPIHarness.train(ranks: 1, arguments, in: directory, name: "single")
+        for ranks in [2, 4] {
+            let run = try MPIHarness.train(ranks: ranks, arguments, in: directory, name: "ranks-\(ranks)")
+            MPIHarness.assertLossesClose(run, to: single, steps: 50, tolerance: 1e-4, "101 samples, --drop-last, shuffled")
+        }
+    }
+
     /// A global batch that does not split evenly over the ranks is refused on start, naming the
     /// flag and the fix, and the job ends.
     func testGlobalBatchThatDoesNotDivideIsClearError() throws {
