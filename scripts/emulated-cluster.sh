@@ -141,7 +141,7 @@ for ((i = 0; i < hosts; i++)); do
     pairs+="${addresses[$i]}=$host "
     echo "${addresses[$i]} slots=$slots" >> "$workdir/hostfile"
 done
-say "$hosts hosts (${addresses[*]:0:$hosts}) on $subnet, links $rate each way, $np rank(s)"
+say "$hosts hosts (${addresses[*]:0:$hosts}) on $subnet, links $rate each way, $np rank(s), namespaces $prefix-*"
 
 export EMULATED_CLUSTER_NAMESPACES="$pairs"
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi

@@ -24,8 +24,14 @@ public struct StallReporter: Sendable {
 
     /// The warning line for `stall` during optimizer step `step`.
     public func message(_ stall: CommunicationStall, step: Int) -> String {
-        let waited = String(format: "%.1f", stall.waitedSeconds)
-        return "ddp-train: warning: rank \(rank): collective '\(stall.label)' (#\(stall.sequence) on the gradient queue, "
+        message(collective: stall.label, sequence: stall.sequence, waitedSeconds: stall.waitedSeconds, step: step)
+    }
+
+    /// The warning line for collective `label`, number `sequence` in the gradient queue, which
+    /// has kept this rank waiting `waitedSeconds` during optimizer step `step`.
+    public func message(collective label: String, sequence: Int, waitedSeconds: Double, step: Int) -> String {
+        let waited = String(format: "%.1f", waitedSeconds)
+        return "ddp-train: warning: rank \(rank): collective '\(label)' (#\(sequence) on the gradient queue, "
             + "step \(step)) has waited \(waited) s for the other ranks. The ranks that have not arrived are the ones "
             + "that print no such line for step \(step) (MPI cannot tell a waiting rank who is missing); "
             + "they may be slower, stuck, or on another code path. The run goes on waiting."
