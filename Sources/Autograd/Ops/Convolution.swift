@@ -7,7 +7,7 @@
 /// product on the way out; the patches (``ConvolutionPatches``) are built from the transposed
 /// input, and the bias is added in the outgoing transpose.
 ///
-/// Backward computes dW from the output gradient and the kept patches, and dx as one more
+/// Backward computes dW from the output gradient and the input's patches, and dx as one more
 /// product: the output gradient's own patches times the weight, a convolution with the kernel
 /// reversed, rather than products into a patch-shaped buffer folded back by col2im.
 public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
@@ -21,16 +21,7 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0)
     if let bias { precondition(bias.shape == [o], "conv1d: bias \(bias.shape) for \(o) channels") }
     let ck = c * k, columns = n * lOut
 
-    // Patches [K·C, N·L_out] from x transposed to [C, N, L] (written straight into the middle
-    // block when the length is kept, as that block is x itself).
-    let patches = ConvolutionPatches.forward(channels: c, batch: n, length: l, outputLength: lOut,
-                                             kernel: k, padding: padding)
-    let cols = TensorStorage(uninitializedCount: patches.count)
-    let separate = patches.centerTap == nil ? TensorStorage(uninitializedCount: n * c * l) : nil
-    let transposed = separate?.base ?? cols.base + patches.centerTap! * patches.blockCount
-    swapLeadingAxes(x.pointer, into: transposed, outer: n, inner: c, run: l)
-    patches.fill(cols.base, from: transposed)
-
+    let cols = forwardPatches(x, kernel: k, padding: padding)
     // Y[O, N·L_out] = W'[O, K·C] · cols, with W' the weight in tap-major order.
     let tapMajor = k == 1 ? nil : TensorStorage(uninitializedCount: o * ck)
     if let tapMajor { swapTrailingAxes(weight.pointer, into: tapMajor.base, p: o, q: c, r: k) }
@@ -40,20 +31,37 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0)
     let out = Tensor(uninitialized: [n, o, lOut])
     swapLeadingAxes(y.base, into: out.pointer, outer: o, inner: n, run: lOut, adding: bias?.pointer)
     // Raw pointers do not keep their storage alive; these must last until here.
-    withExtendedLifetime((separate, tapMajor, y)) {}
+    withExtendedLifetime((cols, tapMajor, y)) {}
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return out.recording("conv1d", inputs) { g, _ in
-        // `cols` is reached through the storage object, so that this closure owns it: a captured
-        // raw pointer would not keep the patches alive until backward.
-        conv1dBackward(g, x: x, weight: weight, bias: bias, cols: cols, padding: padding)
+        conv1dBackward(g, x: x, weight: weight, bias: bias, padding: padding)
     }
+}
+
+/// The patches [K·C, N·L_out] of `x`, from x transposed to [C, N, L] (written straight into
+/// the middle block when the length is kept, as that block is x itself).
+///
+/// Backward builds them again rather than keeping them: they are K times the size of x, which
+/// the graph keeps anyway, and by the time backward needs them they would have left the
+/// cache; rebuilding them into a buffer just freed is cheaper than reading them back from
+/// memory (and the step's peak memory no longer holds every layer's patches).
+private func forwardPatches(_ x: Tensor, kernel k: Int, padding: Int) -> TensorStorage {
+    let n = x.shape[0], c = x.shape[1], l = x.shape[2]
+    let patches = ConvolutionPatches.forward(channels: c, batch: n, length: l, outputLength: l + 2 * padding - k + 1,
+                                             kernel: k, padding: padding)
+    let cols = TensorStorage(uninitializedCount: patches.count)
+    let separate = patches.centerTap == nil ? TensorStorage(uninitializedCount: n * c * l) : nil
+    let transposed = separate?.base ?? cols.base + patches.centerTap! * patches.blockCount
+    swapLeadingAxes(x.pointer, into: transposed, outer: n, inner: c, run: l)
+    patches.fill(cols.base, from: transposed)
+    withExtendedLifetime(separate) {}
+    return cols
 }
 
 /// Sends the output gradient `g` [N, O, L_out] of ``conv1d(_:weight:bias:padding:)`` to its
 /// input, weight and bias.
-private func conv1dBackward(_ g: Tensor, x: Tensor, weight: Tensor, bias: Tensor?, cols: TensorStorage,
-                            padding: Int) {
+private func conv1dBackward(_ g: Tensor, x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) {
     let n = x.shape[0], c = x.shape[1], l = x.shape[2]
     let o = weight.shape[0], k = weight.shape[2], lOut = g.shape[2]
     let ck = c * k, columns = n * lOut
@@ -70,6 +78,8 @@ private func conv1dBackward(_ g: Tensor, x: Tensor, weight: Tensor, bias: Tensor
     swapLeadingAxes(g.pointer, into: dy, outer: n, inner: o, run: lOut)
 
     weight.accumulateGradient { dst, acc in
+        let cols = forwardPatches(x, kernel: k, padding: padding)
+        defer { withExtendedLifetime(cols) {} }
         // dW'[O, K·C] = dY · colsᵀ, in tap-major order; for k = 1 that is dW's own layout.
         if k == 1 {
             BLAS.gemm(transposeB: true, m: o, n: ck, k: columns, a: dy, lda: columns, b: cols.base, ldb: columns,
@@ -83,12 +93,7 @@ private func conv1dBackward(_ g: Tensor, x: Tensor, weight: Tensor, bias: Tensor
         }
     }
     if let bias, bias.requiresGrad {
-        bias.accumulateGradient { dst, acc in
-            for ch in 0..<o {
-                let s = Float(VectorMath.sum(dy + ch * columns, columns))
-                dst[ch] = acc ? dst[ch] + s : s
-            }
-        }
+        bias.accumulateGradient { dst, acc in sumRows(dy, rows: o, count: columns, into: dst, accumulate: acc) }
     }
     guard let dyPatches else { return }
     // dxᵀ[C, N·L] = W''[C, K·O] · patches(dY), W''[c, j, o] = W[o, c, j]: W as [O, C·K], transposed.
