@@ -91,6 +91,22 @@ extension Tensor {
         }
     }
 
+    /// Adds `g` (as many scalars as this tensor, in its layout) to its gradient; when there is
+    /// no gradient yet, `g`'s storage becomes the gradient instead of being copied.
+    ///
+    /// Only for a gradient that nothing else will read or write afterwards: the output gradient
+    /// an op's backward receives (the engine lets go of it after the op), or a temporary the op
+    /// just computed. An op that sends one gradient to two inputs may hand it over to the
+    /// first only, and must copy it to the second before anything writes to the first's.
+    func accumulateGradient(taking g: Tensor) {
+        guard requiresGrad else { return }
+        if grad == nil {
+            grad = g.shape == shape ? g : Tensor(shape: shape, storage: g.storage)
+        } else {
+            accumulateGradient(adding: g.pointer)
+        }
+    }
+
     /// Adds `values` (count scalars, laid out like this tensor) to its gradient.
     @inlinable
     public func accumulateGradient(adding values: UnsafePointer<Float>) {

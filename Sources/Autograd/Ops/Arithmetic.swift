@@ -44,10 +44,12 @@ extension Tensor {
     private static func binaryBackward(_ a: Tensor, _ b: Tensor, _ g: Tensor, _ op: BinaryOp) {
         let outShape = g.shape
         // d(out)/da and d(out)/db elementwise, at output shape, then summed to each operand.
-        func send(_ t: Tensor, _ local: Tensor) {
+        // `owned` says whether `local` may become the operand's gradient as it is (see
+        // `accumulateGradient(taking:)`): `g` itself only for the first operand it is sent to.
+        func send(_ t: Tensor, _ local: Tensor, owned: Bool) {
             guard t.requiresGrad else { return }
             if t.shape == outShape {
-                t.accumulateGradient(adding: local.pointer)
+                if owned { t.accumulateGradient(taking: local) } else { t.accumulateGradient(adding: local.pointer) }
             } else {
                 t.accumulateGradient { dst, acc in
                     Broadcasting.sumToShape(local.pointer, fromShape: outShape, toShape: t.shape,
@@ -57,18 +59,19 @@ extension Tensor {
         }
         switch op {
         case .add:
-            send(a, g); send(b, g)
+            // b first, copying: if a is b, taking g for a first would make b add g to itself.
+            send(b, g, owned: false); send(a, g, owned: true)
         case .sub:
-            send(a, g)
-            if b.requiresGrad { send(b, g.negatedValues()) }
+            if b.requiresGrad { send(b, g.negatedValues(), owned: true) }
+            send(a, g, owned: true)
         case .mul:
-            if a.requiresGrad { send(a, withoutGradients { g * b.detached() }) }
-            if b.requiresGrad { send(b, withoutGradients { g * a.detached() }) }
+            if a.requiresGrad { send(a, withoutGradients { g * b.detached() }, owned: true) }
+            if b.requiresGrad { send(b, withoutGradients { g * a.detached() }, owned: true) }
         case .div:
-            if a.requiresGrad { send(a, withoutGradients { g / b.detached() }) }
+            if a.requiresGrad { send(a, withoutGradients { g / b.detached() }, owned: true) }
             if b.requiresGrad {
                 // d(a/b)/db = -a / b²
-                send(b, withoutGradients { (g * a.detached() / (b.detached() * b.detached())).negatedValues() })
+                send(b, withoutGradients { (g * a.detached() / (b.detached() * b.detached())).negatedValues() }, owned: true)
             }
         }
     }

@@ -13,7 +13,7 @@ extension Tensor {
         precondition(Shape.count(target) == count, "cannot reshape \(shape) to \(newShape)")
         let out = Tensor(shape: target, storage: storage)
         return out.recording("reshape", [self]) { g, _ in
-            self.accumulateGradient(adding: g.pointer)
+            self.accumulateGradient(taking: g)
         }
     }
 
