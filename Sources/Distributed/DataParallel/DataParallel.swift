@@ -91,8 +91,8 @@ public final class DataParallel {
         }
     }
 
-    /// Zeroes every gradient (one fill per bucket). Re-lays out the buckets first if the
-    /// first step showed a different ready order.
+    /// Zeroes every gradient (one fill per bucket). The buckets' layout is settled at the end
+    /// of the first synchronized step (`finishSynchronization()`), not here.
     public func zeroGradients() {
         for b in buckets { b.storage.base.update(repeating: 0, count: b.count) }
     }
