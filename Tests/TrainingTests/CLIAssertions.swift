@@ -31,7 +31,7 @@ extension XCTestCase {
     }
 
     /// The run directory's config.json.
-    func resolvedConfig(_ runDirectory: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    func runConfigJSON(_ runDirectory: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let data = try Data(contentsOf: runDirectory.appendingPathComponent("config.json"))
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], file: file, line: line)
     }

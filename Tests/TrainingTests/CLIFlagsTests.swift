@@ -22,15 +22,15 @@ final class CLIFlagsTests: XCTestCase {
         XCTAssertTrue(try runTrainer(["--help"]).stdout.contains("train"), "top-level help names the subcommand")
     }
 
-    /// Every option and flag has help text: ArgumentParser's machine-readable dump lists each
-    /// argument with its abstract.
+    /// Every visible option and flag has help text: ArgumentParser's machine-readable dump lists
+    /// each argument with its abstract.
     func testEveryFlagHasHelpText() throws {
         let result = try runTrainer(["train", "--experimental-dump-help"])
         let dump = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let command = try XCTUnwrap(dump["command"] as? [String: Any])
         let arguments = try XCTUnwrap(command["arguments"] as? [[String: Any]])
         XCTAssertGreaterThan(arguments.count, 50)
-        for argument in arguments {
+        for argument in arguments where argument["shouldDisplay"] as? Bool != false {  // hidden: test-only flags
             let names = (argument["names"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
             let abstract = argument["abstract"] as? String ?? ""
             XCTAssertFalse(abstract.isEmpty, "--\(names.first ?? "?") has no help text")
@@ -59,7 +59,7 @@ final class CLIFlagsTests: XCTestCase {
         try Data(#"{"epochs": 2, "lr": 0.05, "seed": 9, "depth": 3, "width": 8, "optimizer": "adam"}"#.utf8).write(to: file)
         let run = dir.appendingPathComponent("run")
         try runTrainer(["--config", file.path, "--lr", "0.02", "--quiet", "--run-dir", run.path])
-        let config = try resolvedConfig(run)
+        let config = try runConfigJSON(run)
         XCTAssertEqual(config["epochs"] as? Int, 2, "from the file")
         XCTAssertEqual(config["seed"] as? Int, 9, "from the file")
         XCTAssertEqual(config["optimizer"] as? String, "adam", "from the file")
@@ -73,7 +73,7 @@ final class CLIFlagsTests: XCTestCase {
     func testNegativeNumbersAreValues() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         try runTrainer(tiny + ["--epochs", "1", "--bias-init", "-0.25", "--quiet", "--run-dir", dir.path])
-        XCTAssertEqual(try resolvedConfig(dir)["biasInit"] as? Double, -0.25)
+        XCTAssertEqual(try runConfigJSON(dir)["biasInit"] as? Double, -0.25)
     }
 
     /// config.json is a config file: feeding it back reproduces the run exactly.
@@ -83,7 +83,7 @@ final class CLIFlagsTests: XCTestCase {
         try runTrainer(tiny + ["--epochs", "3", "--seed", "5", "--shuffle", "--global-batch-size", "50", "--quiet",
                                "--run-dir", first.path])
         // config.json carries a "resolved" section of derived values; strip it to get the input.
-        var config = try resolvedConfig(first)
+        var config = try runConfigJSON(first)
         config["resolved"] = nil
         config["runDir"] = second.path
         let file = dir.appendingPathComponent("replay.json")

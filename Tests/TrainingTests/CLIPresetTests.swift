@@ -8,7 +8,7 @@ final class CLIPresetTests: XCTestCase {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let result = try runTrainer(["--preset", "seed-sigmoid-mlp", "--epochs", "3", "--seed", "4", "--run-dir", dir.path])
 
-        let config = try resolvedConfig(dir)
+        let config = try runConfigJSON(dir)
         XCTAssertEqual(config["preset"] as? String, "seed-sigmoid-mlp")
         XCTAssertEqual(config["seed"] as? Int, 4)
         XCTAssertEqual(config["epochs"] as? Int, 3)
@@ -57,7 +57,7 @@ final class CLIPresetTests: XCTestCase {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let result = try runTrainer(["--preset", "seed-resnet1d", "--depth", "2", "--width", "8", "--epochs", "2",
                                      "--run-dir", dir.path])
-        let config = try resolvedConfig(dir)
+        let config = try runConfigJSON(dir)
         XCTAssertEqual(config["model"] as? String, "resnet1d")
         XCTAssertEqual(config["optimizer"] as? String, "adam")
         XCTAssertEqual((config["resolved"] as? [String: Any])?["effectiveBatchSize"] as? Int, 100)
@@ -77,7 +77,7 @@ final class CLIPresetTests: XCTestCase {
         var firstLosses: [Double] = []
         for (name, lr, batch, stepCount) in points {
             let sub = dir.appendingPathComponent(name)
-            let config = try resolvedConfig(sub)
+            let config = try runConfigJSON(sub)
             XCTAssertEqual(config["lr"] as? Double ?? 0, lr, accuracy: lr * 1e-6, name)
             XCTAssertEqual(config["globalBatchSize"] as? Int, batch, name)
             XCTAssertNil(config["comparison"], "each point's config is a single run: \(name)")
@@ -102,7 +102,7 @@ final class CLIPresetTests: XCTestCase {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let result = try runTrainer(["--preset", "teacher-regression", "--epochs", "3", "--samples", "640",
                                      "--run-dir", dir.path])
-        let resolved = try XCTUnwrap(try resolvedConfig(dir)["resolved"] as? [String: Any])
+        let resolved = try XCTUnwrap(try runConfigJSON(dir)["resolved"] as? [String: Any])
         XCTAssertEqual(resolved["trainSamples"] as? Int, 512)
         XCTAssertEqual(resolved["validationSamples"] as? Int, 128)
         XCTAssertEqual(resolved["effectiveBatchSize"] as? Int, 128)
@@ -122,7 +122,7 @@ final class CLIPresetTests: XCTestCase {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let result = try runTrainer(["--preset", "teacher-classification", "--epochs", "4", "--samples", "1280",
                                      "--run-dir", dir.path])
-        let resolved = try XCTUnwrap(try resolvedConfig(dir)["resolved"] as? [String: Any])
+        let resolved = try XCTUnwrap(try runConfigJSON(dir)["resolved"] as? [String: Any])
         XCTAssertEqual(resolved["loss"] as? String, "cross-entropy")
         XCTAssertEqual(resolved["validationSamples"] as? Int, 256)
         let epochs = try DDPTrainProcess.metrics(dir, type: "epoch")
