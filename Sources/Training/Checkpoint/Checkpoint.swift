@@ -16,6 +16,11 @@ public struct Checkpoint {
     public func apply(to model: Module, optimizer: Optimizer) throws {
         try WeightsFile.assign(self.model.tensors.map { ($0.name, $0.array) }, to: model,
                                source: directory.appendingPathComponent(CheckpointStore.modelFile).path)
+        let kind = "\(type(of: optimizer))"
+        if let saved = self.optimizer.metadata["optimizer"], saved != kind {
+            throw ConfigError("\(directory.path): the checkpoint holds \(saved) optimizer state but this run uses \(kind); "
+                              + "resume with the same --optimizer as the run that wrote it")
+        }
         do {
             try optimizer.loadNamedState(self.optimizer.tensors.map { ($0.name, $0.array.values) },
                                          stepCount: Int(self.optimizer.metadata["step_count"] ?? "") ?? state.step)

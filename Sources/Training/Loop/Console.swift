@@ -20,12 +20,16 @@ public struct Console {
     public func info(_ text: String) {
         guard speaks, !isQuiet else { return }
         print(text)
+        // Flush now: when stdout is a pipe (tee, a log collector, mpirun) it is block-buffered,
+        // and a user watching a long run should see its start at once.
+        fflush(stdout)
     }
 
     /// Output that --quiet keeps: results.
     public func result(_ text: String) {
         guard speaks else { return }
         print(text)
+        fflush(stdout)
     }
 
     /// A warning, to standard error.

@@ -37,6 +37,7 @@ public final class ProgressReporter {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
         } else {
             print(line)
+            fflush(stdout)
         }
     }
 
