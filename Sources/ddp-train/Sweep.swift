@@ -44,7 +44,7 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Let multi-rank points have more ranks than slots (mpirun --oversubscribe).")
     var oversubscribe = false
 
-    @Option(help: "The multi-rank launcher instead of mpirun: a program taking mpirun's arguments (-np R [--hostfile F] PROGRAM ARGS), e.g. scripts/emulated-cluster.sh.")
+    @Option(help: ArgumentHelp("The multi-rank launcher instead of mpirun: a program taking mpirun's arguments (-np R [--hostfile F] PROGRAM ARGS), or a command line with {ranks} where the rank count goes, which the program follows: 'scripts/emulated-cluster.sh --hosts {ranks} --'.", valueName: "program-or-template"))
     var launcher: String?
 
     @Option(parsing: .unconditionalSingleValue, help: "An extra launcher argument, before the program (repeatable), e.g. --launcher-arg=--bind-to --launcher-arg=core.")
@@ -111,20 +111,29 @@ struct Sweep: ParsableCommand {
         let plan = try SweepPlan(base: base, grid: SweepGrid(dimensions: dimensions))
 
         let needsLauncher = plan.points.contains { $0.ranks > 1 }
-        let launcherName = launcher ?? "mpirun"
+        var template: [String]?
+        if let launcher, launcher.contains("{ranks}") {
+            template = launcher.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard hostfile == nil, !oversubscribe, launcherArg.isEmpty else {
+                throw SweepError("--launcher '\(launcher)' is a template; put --hostfile, --oversubscribe and other launcher "
+                    + "arguments in the template itself")
+            }
+        }
+        let launcherName = template?.first ?? launcher ?? "mpirun"
         let launcherPath = SweepLauncher.which(launcherName)
         if needsLauncher && launcherPath == nil {
             throw SweepError(launcher == nil
                 ? "mpirun is not on PATH, and points with ranks > 1 need it; install Open MPI (scripts/setup.sh) or pass --launcher"
-                : "--launcher '\(launcherName)' is not an executable file")
+                : "--launcher: '\(launcherName)' is not an executable file")
         }
+        if let path = launcherPath, template != nil { template?[0] = path }
         if let hostfile, !FileManager.default.fileExists(atPath: hostfile) {
             throw SweepError("--hostfile \(hostfile): no such file (hostfiles/README.md shows the format)")
         }
         var trainArguments = trainArg
         if diagnosticsEvery > 0 { trainArguments += ["--diagnostics-every", "\(diagnosticsEvery)"] }
         let launch = SweepLauncher(executable: try Self.executablePath(), launcher: launcherPath ?? launcherName,
-                                   launcherIsMPIRun: launcher == nil || launcherName.hasSuffix("mpirun"),
+                                   template: template, launcherIsMPIRun: launcher == nil || launcherName.hasSuffix("mpirun"),
                                    hostfile: hostfile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                    oversubscribe: oversubscribe, launcherArguments: launcherArg, trainArguments: trainArguments)
         // Unbuffered, so that a log file or pipe shows each point as it starts and ends.

@@ -32,8 +32,12 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     /// First weight layer's gradient norm over the last hidden layer's, at the first and last logged step.
     public var firstVanishingFactor: Double?
     public var lastVanishingFactor: Double?
-    /// The last smoothed gradient-noise-scale estimate (`diagnostics.noise_scale.b_simple_ema`).
+    /// The last defined smoothed gradient-noise-scale estimate (`diagnostics.noise_scale.b_simple_ema`).
     public var noiseScale: Double?
+    /// The step `noiseScale` comes from, and the last step with diagnostics: when they differ,
+    /// the estimate was undefined (its |G|² average not positive) at the later diagnostics steps.
+    public var noiseScaleStep: Int?
+    public var lastDiagnosticsStep: Int?
     /// Why there is no noise scale, when diagnostics said so.
     public var noiseScaleNote: String?
     /// Median global samples per second over the steps after the first (which pays for warm-up).
@@ -69,10 +73,17 @@ public struct RunMetrics: Codable, Equatable, Sendable {
         func int(_ key: String) -> Int { (resolved[key] as? NSNumber)?.intValue ?? 0 }
 
         var noiseScale: Double?
+        var noiseStep: Int?
+        var lastDiagnostics: Int?
         var noiseNote: String?
         for step in steps {
             guard let diagnostics = step["diagnostics"] as? [String: Any] else { continue }
-            if let n = diagnostics["noise_scale"] as? [String: Any], let v = finite(n["b_simple_ema"]) { noiseScale = v }
+            let number = (step["step"] as? NSNumber)?.intValue
+            lastDiagnostics = number
+            if let n = diagnostics["noise_scale"] as? [String: Any], let v = finite(n["b_simple_ema"]) {
+                noiseScale = v
+                noiseStep = number
+            }
             if let note = diagnostics["noise_scale_unavailable"] as? String { noiseNote = note }
         }
         let later = steps.count > 1 ? Array(steps.dropFirst()) : steps
@@ -100,7 +111,8 @@ public struct RunMetrics: Codable, Equatable, Sendable {
             epochTrainLosses: epochs.map { finite($0["train_loss"]) },
             firstVanishingFactor: finite(steps.first?["vanishing_factor"]),
             lastVanishingFactor: finite(steps.last?["vanishing_factor"]),
-            noiseScale: noiseScale, noiseScaleNote: noiseScale == nil ? noiseNote : nil,
+            noiseScale: noiseScale, noiseScaleStep: noiseStep, lastDiagnosticsStep: lastDiagnostics,
+            noiseScaleNote: noiseScale == nil ? noiseNote : nil,
             samplesPerSecond: rates.isEmpty ? nil : rates[rates.count / 2],
             phases: phases)
     }

@@ -6,8 +6,12 @@ public struct SweepLauncher: Sendable {
     /// The `ddp-train` executable every point runs.
     public var executable: String
     /// The multi-rank launcher: a path to `mpirun`, or a script that takes mpirun's arguments
-    /// (`-np R [--hostfile F] [--oversubscribe] PROGRAM ARGS…`), such as an emulated cluster.
+    /// (`-np R [--hostfile F] [--oversubscribe] PROGRAM ARGS…`).
     public var launcher: String
+    /// A launcher command line with `{ranks}` where the rank count goes, used instead of
+    /// `launcher` and its mpirun-style arguments: the point's program and arguments follow it.
+    /// E.g. `["scripts/emulated-cluster.sh", "--hosts", "{ranks}", "--"]`.
+    public var template: [String]?
     /// Whether `launcher` is Open MPI's own `mpirun` (then `-x OPENBLAS_NUM_THREADS` forwards the
     /// BLAS thread count to ranks on other hosts).
     public var launcherIsMPIRun: Bool
@@ -21,10 +25,12 @@ public struct SweepLauncher: Sendable {
     /// (`--diagnostics-every 5`, `--check-replicas-every 10`).
     public var trainArguments: [String]
 
-    public init(executable: String, launcher: String, launcherIsMPIRun: Bool = true, hostfile: String? = nil,
-                oversubscribe: Bool = false, launcherArguments: [String] = [], trainArguments: [String] = []) {
+    public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
+                hostfile: String? = nil, oversubscribe: Bool = false, launcherArguments: [String] = [],
+                trainArguments: [String] = []) {
         self.executable = executable
         self.launcher = launcher
+        self.template = template
         self.launcherIsMPIRun = launcherIsMPIRun
         self.hostfile = hostfile
         self.oversubscribe = oversubscribe
@@ -37,6 +43,10 @@ public struct SweepLauncher: Sendable {
         let train = ["train", "--preset", point.config.preset, "--config", configPath, "--run-dir", runDirectory, "--quiet"]
             + trainArguments
         guard point.ranks > 1 else { return (executable, train) }
+        if let template, let program = template.first {
+            let filled = template.dropFirst().map { $0.replacingOccurrences(of: "{ranks}", with: "\(point.ranks)") }
+            return (program, filled + [executable] + train)
+        }
         var arguments = ["-np", "\(point.ranks)"]
         if let hostfile { arguments += ["--hostfile", hostfile] }
         if oversubscribe { arguments.append("--oversubscribe") }
@@ -47,8 +57,15 @@ public struct SweepLauncher: Sendable {
 
     /// What a point's launch depends on besides its config: a finished point whose fingerprint
     /// differs from the current one is run again when the sweep resumes.
+    /// (The ddp-train binary's path is left out: a rebuilt or moved binary keeps finished points.)
     public func fingerprint(for point: SweepPoint) -> String {
-        "ranks=\(point.ranks) " + trainArguments.joined(separator: " ") + "\n" + String(decoding: point.configJSON, as: UTF8.self)
+        var launch = "ranks=\(point.ranks)"
+        if point.ranks > 1 {
+            let prefix = template ?? ([launcher] + (hostfile.map { ["--hostfile", $0] } ?? []) + (oversubscribe ? ["--oversubscribe"] : [])
+                + launcherArguments)
+            launch += " launcher=" + prefix.joined(separator: " ")
+        }
+        return launch + " train=" + trainArguments.joined(separator: " ") + "\n" + String(decoding: point.configJSON, as: UTF8.self)
     }
 
     /// The environment for every point: the caller's, with one BLAS thread per process unless

@@ -75,8 +75,12 @@ public struct SweepReport {
         if group.finished.contains(where: { $0.metrics?.finalValidationLoss != nil }) {
             section.add(heatmap("Final validation loss", "val loss") { $0.finalValidationLoss })
         }
-        section.add(heatmap("Vanishing factor at the first step", "factor") { $0.firstVanishingFactor })
-        section.add(heatmap("Vanishing factor at the last step", "factor") { $0.lastVanishingFactor })
+        if group.finished.contains(where: { $0.metrics?.firstVanishingFactor != nil }) {
+            section.add(heatmap("Vanishing factor at the first step", "factor") { $0.firstVanishingFactor })
+            section.add(heatmap("Vanishing factor at the last step", "factor") { $0.lastVanishingFactor })
+        } else {
+            section.blocks.append(.paragraph("No vanishing factor: it needs at least two hidden weight layers (depth ≥ 2)."))
+        }
         return section
     }
 
@@ -101,9 +105,12 @@ public struct SweepReport {
                 p.bestLoss.map { ChartPoint(x: Double(p.batch), y: $0) } }))
             series.append(.init(name: "linear-scaling prediction", points: prediction.compactMap { p in
                 p.nearestLoss.map { ChartPoint(x: Double(p.batch), y: $0) } }))
+            // A log axis only when losses span a decade; otherwise it flattens the differences that matter.
+            let losses = group.finished.compactMap { $0.metrics?.finalTrainLoss }.filter { $0 > 0 }
+            let spansDecade = (losses.max() ?? 1) > 10 * (losses.min() ?? 1)
             section.add(LineChart(title: "Final training loss against effective batch — \(group.label)",
                                   xLabel: "effective batch", yLabel: "final training loss", series: series,
-                                  logX: true, logY: true))
+                                  logX: true, logY: spansDecade))
             section.add(Table(headers: ["effective batch", "best lr", "best loss", "predicted lr", "nearest lr tried",
                                         "loss there", "prediction in grid"],
                               rows: prediction.map { p in
@@ -130,19 +137,30 @@ public struct SweepReport {
             for batch in group.batches {
                 let here = estimates.filter { e in group.outcomes.contains { $0.name == e.0.name } && e.0.metrics?.effectiveBatch == batch }
                 guard !here.isEmpty else { continue }
-                let values = here.map(\.1).sorted()
-                let median = values[values.count / 2]
+                let sorted = here.sorted { $0.1 < $1.1 }
+                let (point, median) = sorted[sorted.count / 2]
                 let relation = Double(batch) < median ? "below: larger batches still pay off nearly linearly"
                     : "at or above: returns from a larger batch diminish"
-                rows.append([group.label, String(batch), Self.format(median), "\(values.count)", relation])
+                let step = point.metrics?.noiseScaleStep.map(String.init) ?? "?"
+                let last = point.metrics?.lastDiagnosticsStep.map(String.init) ?? "?"
+                let stale = here.filter { e in
+                    guard let from = e.0.metrics?.noiseScaleStep, let last = e.0.metrics?.lastDiagnosticsStep else { return false }
+                    return from < last
+                }.count
+                rows.append([group.label, String(batch), Self.format(median), "\(step) of \(last)", "\(here.count)",
+                             "\(stale)", relation])
             }
         }
         return .init(heading: heading,
                      paragraph: "B_simple = tr(Σ)/|G|² (McCandlish et al. 2018), the smoothed estimate at each point's last "
                         + "diagnostics step, from each rank's local gradient and the all-reduced one. Batches well below it use "
                         + "each sample almost fully; batches well above it need about as many steps as at B_simple, so the "
-                        + "extra samples buy little. Median over the points at each batch.",
-                     blocks: [.table(Table(headers: ["group", "effective batch", "noise scale B_simple", "points", "batch vs noise scale"],
+                        + "extra samples buy little. Median over the points at each batch. The estimate is smoothed "
+                        + "(moving averages of |G|² and tr(Σ)); where the average |G|² is not positive it is undefined, and "
+                        + "the last defined value is shown: 'from step' says which step it is from, out of the last step with "
+                        + "diagnostics, and 'earlier' counts the points whose estimate is older than their last diagnostics.",
+                     blocks: [.table(Table(headers: ["group", "effective batch", "noise scale B_simple", "from step", "points",
+                                                     "earlier", "batch vs noise scale"],
                                            rows: rows))])
     }
 
@@ -163,15 +181,21 @@ public struct SweepReport {
                           }))
         let rankCounts = Set(finished.map(\.0.ranks))
         if rankCounts.count > 1 {
-            let others = SweepAnalysis.groups(outcomes, grid: plan.grid)
-            var series: [LineChart.Series] = []
-            for group in others {
-                for batch in group.batches {
-                    let points = group.finished.filter { $0.metrics?.effectiveBatch == batch }
-                        .compactMap { o in o.metrics?.samplesPerSecond.map { ChartPoint(x: Double(o.ranks), y: $0) } }
-                        .sorted { $0.x < $1.x }
-                    if points.count > 1 { series.append(.init(name: "\(group.label), batch \(batch)", points: points)) }
-                }
+            // One line per setting other than ranks: the same run at every rank count.
+            var order: [String] = []
+            var lines: [String: [ChartPoint]] = [:]
+            for (outcome, metrics) in finished {
+                guard let rate = metrics.samplesPerSecond else { continue }
+                let others = outcome.assignments
+                    .filter { $0.name != SweepGrid.ranksDimension && !SweepAnalysis.batchDimensions.contains($0.name) }
+                    .map { "\($0.name)=\($0.value)" }
+                let name = (others + ["batch \(metrics.effectiveBatch)"]).joined(separator: ", ")
+                if lines[name] == nil { order.append(name) }
+                lines[name, default: []].append(ChartPoint(x: Double(outcome.ranks), y: rate))
+            }
+            let series = order.compactMap { name -> LineChart.Series? in
+                guard let points = lines[name], points.count > 1 else { return nil }
+                return LineChart.Series(name: name, points: points.sorted { $0.x < $1.x })
             }
             if !series.isEmpty {
                 section.add(LineChart(title: "Throughput against ranks", xLabel: "ranks", yLabel: "samples/s",

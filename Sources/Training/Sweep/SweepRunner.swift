@@ -117,7 +117,11 @@ public final class SweepRunner {
             log("note: \(point.name) finished earlier with other settings; running it again")
             return nil
         }
-        return outcome
+        // The run directory is the record; done.json's copy of the metrics is the fallback. Reading
+        // again picks up whatever a newer ddp-train extracts from the same metrics.jsonl.
+        var current = outcome
+        if let metrics = try? RunMetrics.read(runDirectory: pointDirectory(point.name)) { current.metrics = metrics }
+        return current
     }
 
     /// Clears the point's directory (an interrupted run leaves partial files), writes its
@@ -234,7 +238,7 @@ public final class SweepRunner {
             "points": plan.points.map(\.name),
             "trainArguments": launcher.trainArguments,
             "hostfile": launcher.hostfile ?? NSNull(),
-            "launcher": launcher.launcher,
+            "launcher": launcher.template?.joined(separator: " ") ?? launcher.launcher,
         ]
         let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
         do {

@@ -6,7 +6,7 @@ import Foundation
 /// Columns: `point`, one per grid dimension (except `ranks`), `ranks`, `effective_batch`,
 /// `per_rank_batch`, `resolved_lr` (after any `lrScaling`), `lr_rule`, `epochs`, `steps`,
 /// `final_train_loss`, `final_val_loss`, `vanishing_factor_first`, `vanishing_factor_last`,
-/// `noise_scale`, `samples_per_second`, `forward_ms`, `backward_ms`, `gradient_sync_ms`,
+/// `noise_scale`, `noise_scale_step`, `samples_per_second`, `forward_ms`, `backward_ms`, `gradient_sync_ms`,
 /// `optimizer_ms`, `comm_share`, `seconds`, `status`, `error`. Empty cells are values the point
 /// did not produce (a failed point, no validation split, no noise-scale diagnostics).
 public struct SweepSummaryCSV {
@@ -24,8 +24,8 @@ public struct SweepSummaryCSV {
     public var headers: [String] {
         ["point"] + gridColumns + ["ranks", "effective_batch", "per_rank_batch", "resolved_lr", "lr_rule", "epochs", "steps",
                                    "final_train_loss", "final_val_loss", "vanishing_factor_first", "vanishing_factor_last",
-                                   "noise_scale", "samples_per_second", "forward_ms", "backward_ms", "gradient_sync_ms",
-                                   "optimizer_ms", "comm_share", "seconds", "status", "error"]
+                                   "noise_scale", "noise_scale_step", "samples_per_second", "forward_ms", "backward_ms",
+                                   "gradient_sync_ms", "optimizer_ms", "comm_share", "seconds", "status", "error"]
     }
 
     /// The rows as text cells, in `headers` order.
@@ -36,7 +36,7 @@ public struct SweepSummaryCSV {
             row += ["\(o.ranks)", text(m?.effectiveBatch), text(m?.perRankBatch), text(m?.learningRate),
                     m?.learningRateRule ?? "", text(m?.epochs), text(m?.steps),
                     text(m?.finalTrainLoss), text(m?.finalValidationLoss),
-                    text(m?.firstVanishingFactor), text(m?.lastVanishingFactor), text(m?.noiseScale),
+                    text(m?.firstVanishingFactor), text(m?.lastVanishingFactor), text(m?.noiseScale), text(m?.noiseScaleStep),
                     text(m?.samplesPerSecond), text(m?.phases?.forward), text(m?.phases?.backward),
                     text(m?.phases?.gradientSync), text(m?.phases?.optimizer), text(m?.phases?.communicationShare),
                     String(format: "%.2f", o.seconds), o.status.rawValue,
