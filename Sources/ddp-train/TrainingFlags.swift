@@ -93,9 +93,12 @@ struct TrainingFlags: ParsableArguments {
         set(inputFeatures, \.inputFeatures); set(sequenceLength, \.sequenceLength); set(outputs, \.outputs)
         set(dataset, \.dataset); set(task, \.task); set(samples, \.samples); set(noise, \.noise)
         if let inputs { c.inputsPath = inputs; if dataset == nil { c.dataset = "npy" } }
-        set(targets, \.targetsPath)
+        // Either file of a pair implies its dataset, so that half a pair is refused by validate()
+        // rather than ignored in favour of generated data.
+        if let targets { c.targetsPath = targets; if dataset == nil { c.dataset = "npy" } }
         if let csv { c.csvPath = csv; if dataset == nil { c.dataset = "csv" } }
-        set(targetColumn, \.targetColumn); set(valFraction, \.valFraction); set(shuffle, \.shuffle)
+        if let targetColumn { c.targetColumn = targetColumn; if dataset == nil { c.dataset = "csv" } }
+        set(valFraction, \.valFraction); set(shuffle, \.shuffle)
         if dropLast { c.dropLast = true }
         set(loss, \.loss); set(optimizer, \.optimizer); set(lr, \.lr); set(momentum, \.momentum)
         set(dampening, \.dampening)

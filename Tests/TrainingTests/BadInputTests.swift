@@ -84,9 +84,12 @@ final class BadInputTests: XCTestCase {
                         contains: ["missing.npy"])
     }
 
-    func testInputsWithoutTargets() throws {
-        let (x, _) = try writeData()
+    func testDataFilesMustComeInPairs() throws {
+        let (x, y) = try writeData()
         assertUserError(try run(tiny + ["--inputs", x.path]), status: 2, contains: ["--targets"])
+        // Half a pair is an error, not a reason to train on generated data instead.
+        assertUserError(try run(tiny + ["--targets", y.path]), status: 2, contains: ["npy data needs both --inputs"])
+        assertUserError(try run(tiny + ["--target-column", "y"]), status: 2, contains: ["csv data needs both --csv"])
     }
 
     func testUnreadableDataFile() throws {
