@@ -83,8 +83,17 @@ struct ScalingModel: ParsableCommand {
         } catch {
             failBeforeLaunch("\(error)")
         }
+        let batch = ScalingModelInputs.batchAtOneRank(config)
+        var inputs = ScalingModelInputs(config: config, mode: scaling == "weak" ? .weak(perRankBatch: batch) : .strong(globalBatch: batch),
+                                        ranks: rankList)
+        inputs.computeMicrosecondsPerSample = computeUsPerSample
+        inputs.stepOverheadMicroseconds = stepOverheadUs
+        inputs.alphaMicroseconds = alphaUs
+        inputs.betaGigabitsPerSecond = betaGbps
+        inputs.overlapFraction = overlapFraction
+        inputs.measureSteps = measureSteps
         try runDistributed { communicator in
-            let forecast = try makeForecast(config: config, ranks: rankList, measured: measuredScaling, communicator: communicator)
+            let forecast = try inputs.forecast(measured: measuredScaling, communicator: communicator)
             guard communicator.rank == 0 else { return }
             print(forecast.text())
             if let report {
@@ -92,57 +101,5 @@ struct ScalingModel: ParsableCommand {
                 print("Report: \(report)")
             }
         }
-    }
-
-    func makeForecast(config: TrainingConfig, ranks: [Int], measured: MeasuredScaling?,
-                      communicator: any Communicator) throws -> ScalingForecast {
-        // The batch at one rank: the per-rank batch if given, else the global batch.
-        let dataSamples = config.samples
-        let batchAtOne = config.batchSize ?? config.globalBatchSize ?? dataSamples
-        let mode: ScalingMode = scaling == "weak" ? .weak(perRankBatch: batchAtOne) : .strong(globalBatch: batchAtOne)
-        var provenance: [String] = []
-
-        // Compute: every rank times its own replica at once, as in a real step; the slowest counts.
-        let largest = ranks.max() ?? 1
-        let batches = scaling == "weak" ? [batchAtOne] : [batchAtOne, max(1, batchAtOne / largest)]
-        // With a given compute cost, one untimed step still builds the model for its parameter count.
-        let measuring = computeUsPerSample == nil
-        let profile = try ComputeProfile.measure(config, batches: measuring ? batches : [1],
-                                                 steps: measuring ? measureSteps : 1, warmup: measuring ? 2 : 0)
-        var perSample = profile.secondsPerSample, overhead = profile.overheadSeconds
-        if let given = computeUsPerSample {
-            perSample = given * 1e-6
-            overhead = stepOverheadUs * 1e-6
-            provenance.append("compute: given, \(given) µs per sample + \(stepOverheadUs) µs per step")
-        } else {
-            if communicator.worldSize > 1 {
-                perSample = communicator.allReduce(perSample, op: .max)
-                overhead = communicator.allReduce(overhead, op: .max)
-            }
-            let timed = profile.samples.map { String(format: "batch %d: %.3f ms", $0.batch, $0.step * 1e3) }.joined(separator: ", ")
-            provenance.append(String(format: "compute: measured in-process (%@), fit %.3f µs per sample + %.3f µs per step",
-                                     timed, perSample * 1e6, overhead * 1e6)
-                              + (communicator.worldSize > 1 ? " (slowest of \(communicator.worldSize) ranks timing at once)" : ""))
-        }
-        let gradientBytes = Double(profile.parameterCount * 4)
-        provenance.append("gradient: \(profile.parameterCount) parameters, \(Int(gradientBytes)) bytes per allreduce")
-
-        var alpha = alphaUs.map { $0 * 1e-6 }
-        var beta = betaGbps.map { 8 / ($0 * 1e9) }
-        if alpha == nil || beta == nil {
-            let large = min(max(Int(gradientBytes), 1 << 20), 256 << 20)
-            let probe = AllreduceProbe.measure(communicator, smallBytes: 8, largeBytes: large)
-            provenance.append(String(format: "allreduce: measured on %d ranks: %d B in %.1f µs, %d B in %.3f ms",
-                                     probe.ranks, probe.smallBytes, probe.smallSeconds * 1e6, probe.largeBytes, probe.largeSeconds * 1e3))
-            alpha = alpha ?? probe.alphaSeconds
-            beta = beta ?? probe.betaSecondsPerByte
-        }
-        let a = alpha ?? 0, b = beta ?? 0
-        provenance.append(String(format: "α = %.2f µs, β = %.4g ns/byte (%.3g Gbit/s)", a * 1e6, b * 1e9, b > 0 ? 8 / b / 1e9 : .infinity)
-                          + (alphaUs != nil || betaGbps != nil ? " (given where flagged)" : ""))
-        let model = ScalingCostModel(computeSecondsPerSample: perSample, stepOverheadSeconds: overhead, gradientBytes: gradientBytes,
-                                     alphaSeconds: a, betaSecondsPerByte: b, overlapFraction: overlapFraction,
-                                     backwardShare: profile.backwardShare)
-        return ScalingForecast(model: model, mode: mode, ranks: ranks, measured: measured, provenance: provenance)
     }
 }
