@@ -22,14 +22,14 @@ public struct Console {
         print(text)
         // Flush now: when stdout is a pipe (tee, a log collector, mpirun) it is block-buffered,
         // and a user watching a long run should see its start at once.
-        fflush(stdout)
+        fflush(nil)  // nil: every output stream (stdout itself is not concurrency-safe to name)
     }
 
     /// Output that --quiet keeps: results.
     public func result(_ text: String) {
         guard speaks else { return }
         print(text)
-        fflush(stdout)
+        fflush(nil)  // nil: every output stream (stdout itself is not concurrency-safe to name)
     }
 
     /// A warning, to standard error.

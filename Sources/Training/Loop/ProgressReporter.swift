@@ -37,7 +37,7 @@ public final class ProgressReporter {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
         } else {
             print(line)
-            fflush(stdout)
+            fflush(nil)  // nil: every output stream (stdout itself is not concurrency-safe to name)
         }
     }
 
