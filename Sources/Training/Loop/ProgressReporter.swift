@@ -1,3 +1,4 @@
+import Distributed
 import Foundation
 
 /// Shows a long run's progress: a live line on a terminal, periodic plain lines otherwise,
@@ -19,7 +20,9 @@ public final class ProgressReporter {
     /// Live on a terminal, periodic otherwise, unless quiet.
     public static func automaticMode(quiet: Bool) -> Mode {
         if quiet { return .quiet }
-        return isatty(STDOUT_FILENO) != 0 ? .live : .periodic
+        // Under mpirun every rank's stdout is a pseudo-terminal whatever mpirun writes to, so a
+        // live line would fill logs with redraws: MPI jobs get periodic lines.
+        return isatty(STDOUT_FILENO) != 0 && !MPILaunch.isLaunched() ? .live : .periodic
     }
 
     /// Reports step `step` (1-based) of epoch `epoch`.
