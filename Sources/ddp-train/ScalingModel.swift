@@ -18,9 +18,11 @@ struct ScalingModel: ParsableCommand {
         --alpha-us and --beta-gbps. --measured takes a CSV with 'ranks' and 'samples_per_second' \
         columns, such as a sweep's summary.csv.
 
-        Examples:
-          ddp-train scaling-model --preset teacher-regression --alpha-us 20 --beta-gbps 10
-          mpirun -np 2 ddp-train scaling-model --preset teacher-regression --measured runs/study/strong/summary.csv
+        Examples (docs/CLUSTERS.md):
+          ddp-train scaling-model --preset teacher-regression \\
+            --alpha-us 20 --beta-gbps 10
+          mpirun -np 2 ddp-train scaling-model --preset teacher-regression \\
+            --measured runs/study/strong/summary.csv --report scaling.html
         """
     )
 

@@ -17,9 +17,10 @@ struct Sweep: ParsableCommand {
         Re-running with the same --sweep-dir resumes: points with a done.json are skipped; \
         interrupted or failed points run again from scratch. The exit status is 1 when any point failed.
 
-        Example:
-          ddp-train sweep --preset seed-batch-lr --epochs 20 --grid lr=0.001,0.01,0.05 \\
-            --grid globalBatchSize=16,64,256 --grid ranks=1,2 --jobs 2 --sweep-dir runs/my-sweep
+        Example (docs/SWEEPS.md):
+          ddp-train sweep --preset seed-batch-lr --epochs 20 \\
+            --grid lr=0.001,0.01,0.05 --grid globalBatchSize=16,64,256 \\
+            --grid ranks=1,2 --jobs 2 --sweep-dir runs/my-sweep
         """
     )
 
