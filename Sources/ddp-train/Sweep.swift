@@ -131,6 +131,15 @@ struct Sweep: ParsableCommand {
         if let hostfile, !FileManager.default.fileExists(atPath: hostfile) {
             throw SweepError("--hostfile \(hostfile): no such file (hostfiles/README.md shows the format)")
         }
+        // Flags naming one path or one run would be shared by every point and clobbered.
+        for argument in trainArg {
+            let flag = String(argument.prefix { $0 != "=" })
+            if ["--run-dir", "--config", "--preset", "--checkpoint-dir", "--resume", "--save", "--tensorboard", "--trace"]
+                .contains(flag) {
+                throw SweepError("--train-arg \(flag): every point would share it; the sweep gives each point its own run "
+                    + "directory and config, and sets the preset and base settings from its own flags")
+            }
+        }
         var trainArguments = trainArg
         if diagnosticsEvery > 0 { trainArguments += ["--diagnostics-every", "\(diagnosticsEvery)"] }
         let launch = SweepLauncher(executable: try Self.executablePath(), launcher: launcherPath ?? launcherName,

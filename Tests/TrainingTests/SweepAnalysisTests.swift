@@ -7,7 +7,7 @@ import XCTest
 final class SweepAnalysisTests: XCTestCase {
     func testRunMetricsReadsResolvedConfigAndMetricsLines() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        let config = #"{"epochs": 2, "resolved": {"effectiveBatchSize": 32, "perRankBatchSize": 16, "worldSize": 2,"#
+        let config = #"{"epochs": 2, "resolved": {"effectiveBatchSize": 32, "perRankBatchSize": 16, "worldSize": 2, "optimizerSteps": 4,"#
             + #" "learningRate": 0.019999999552965164, "learningRateRule": "linear scaling"}}"#
         try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
         func timing(_ f: Double, _ b: Double, _ s: Double, _ o: Double) -> String {
@@ -36,6 +36,7 @@ final class SweepAnalysisTests: XCTestCase {
         XCTAssertEqual(m.learningRateRule, "linear scaling")
         XCTAssertEqual(m.epochs, 2)
         XCTAssertEqual(m.steps, 4)
+        XCTAssertEqual(m.plannedSteps, 4)
         XCTAssertNil(m.finalTrainLoss, "a non-finite loss is absent, not NaN")
         XCTAssertEqual(m.finalValidationLoss, 0.5)
         XCTAssertEqual(m.epochTrainLosses, [1.75, nil])
@@ -60,7 +61,7 @@ final class SweepAnalysisTests: XCTestCase {
     func outcome(_ name: String, lr: Double, resolved: Double? = nil, batch: Int, loss: Double?, activation: String = "relu",
                  ranks: Int = 1, status: PointOutcome.Status = .ok) -> PointOutcome {
         let metrics = RunMetrics(effectiveBatch: batch, perRankBatch: batch / ranks, worldSize: ranks, learningRate: resolved ?? lr,
-                                 learningRateRule: "", epochs: 1, steps: 1, finalTrainLoss: loss, finalValidationLoss: nil,
+                                 learningRateRule: "", epochs: 1, steps: 1, plannedSteps: 1, finalTrainLoss: loss, finalValidationLoss: nil,
                                  epochTrainLosses: [loss], firstVanishingFactor: 0.1, lastVanishingFactor: 0.2, noiseScale: nil,
                                  noiseScaleStep: nil, lastDiagnosticsStep: nil, noiseScaleNote: nil, samplesPerSecond: 100,
                                  phases: nil)

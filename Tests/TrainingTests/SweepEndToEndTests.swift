@@ -128,6 +128,36 @@ final class SweepEndToEndTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("skip accumulateSteps1") && again.stdout.contains("run accumulateSteps100"), again.stdout)
     }
 
+    /// SIGTERM to the sweep (Ctrl-C, a SLURM time limit) stops the running points cleanly and
+    /// leaves them unfinished, so that the next run resumes them.
+    func testSIGTERMStopsRunningPointsWithoutMarkingThemDone() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self).appendingPathComponent("sweep")
+        let process = Process()
+        process.executableURL = DDPTrainProcess.executable
+        process.arguments = ["sweep"] + base + ["--epochs", "1000000", "--grid", "lr=0.01",
+                                             "--sweep-dir", dir.path]
+        process.environment = DDPTrainProcess.environment
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // The point has installed its signal handler once it has written config.json.
+        let config = dir.appendingPathComponent("points/lr0.01/config.json")
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: config.path) && process.isRunning && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: config.path), "the point never started")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 1, stderr)
+        XCTAssertTrue(stderr.contains("stopped by SIGTERM with 0 of 1 point(s) finished; run the same command again to resume"), stderr)
+        let point = dir.appendingPathComponent("points/lr0.01")
+        let stdout = try String(contentsOf: point.appendingPathComponent("stdout.log"), encoding: .utf8)
+        XCTAssertTrue(stdout.contains("received SIGTERM: stopped cleanly"), "the point got the signal and stopped:\n\(stdout)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: point.appendingPathComponent("done.json").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("summary.csv").path))
+    }
+
     func testBadGridsFailBeforeAnythingRuns() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self).appendingPathComponent("sweep")
         assertUserError(try DDPTrainProcess.run(["sweep", "--grid", "lrr=0.1", "--sweep-dir", dir.path]), status: 2,

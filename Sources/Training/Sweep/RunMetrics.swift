@@ -22,7 +22,10 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     public var learningRate: Double
     public var learningRateRule: String
     public var epochs: Int
+    /// The last logged optimizer step, and the steps the run planned (`resolved.optimizerSteps`):
+    /// fewer means it stopped early (pre-empted).
     public var steps: Int
+    public var plannedSteps: Int?
     /// The last epoch's mean training loss.
     public var finalTrainLoss: Double?
     /// The last epoch's validation loss, when the run held data out.
@@ -106,6 +109,7 @@ public struct RunMetrics: Codable, Equatable, Sendable {
             learningRateRule: resolved["learningRateRule"] as? String ?? "",
             epochs: (config["epochs"] as? NSNumber)?.intValue ?? epochs.count,
             steps: (steps.last?["step"] as? NSNumber)?.intValue ?? 0,
+            plannedSteps: (resolved["optimizerSteps"] as? NSNumber)?.intValue,
             finalTrainLoss: finite(epochs.last?["train_loss"]),
             finalValidationLoss: finite(epochs.last?["val_loss"]),
             epochTrainLosses: epochs.map { finite($0["train_loss"]) },

@@ -60,7 +60,13 @@ public final class SweepRunner {
             }
         }
         var running: [RunningPoint] = []
+        // Ctrl-C, or SLURM/the shell ending the sweep: stop the points cleanly instead of leaving
+        // them running unwatched (ddp-train checkpoints on SIGTERM when it has a checkpoint dir).
+        let stop = PreemptionSignal(signals: [SIGINT, SIGTERM])
         while !pending.isEmpty || !running.isEmpty {
+            if let signal = stop.signalReceived {
+                try stopRunning(running, signal: signal, finished: outcomes.compactMap { $0 })
+            }
             let busy = running.reduce(0) { $0 + $1.point.ranks }
             if let next = pending.first, running.isEmpty || busy + plan.points[next].ranks <= jobs {
                 pending.removeFirst()
@@ -83,14 +89,34 @@ public final class SweepRunner {
             running = stillRunning
         }
         let all = outcomes.compactMap { $0 }
-        try SweepSummaryCSV(grid: plan.grid, outcomes: all).write(to: directory.appendingPathComponent("summary.csv"))
+        try writeSummary(all)
+        return all
+    }
+
+    /// summary.csv and report.html for the outcomes so far.
+    func writeSummary(_ outcomes: [PointOutcome]) throws {
+        try SweepSummaryCSV(grid: plan.grid, outcomes: outcomes).write(to: directory.appendingPathComponent("summary.csv"))
         do {
-            try SweepReport(plan: plan, outcomes: all, directory: directory).html()
+            try SweepReport(plan: plan, outcomes: outcomes, directory: directory).html()
                 .write(to: directory.appendingPathComponent("report.html"))
         } catch {
             throw SweepError("\(directory.appendingPathComponent("report.html").path): cannot write the report (\(error))")
         }
-        return all
+    }
+
+    /// Passes SIGTERM to the running points, waits for them, writes the summary of what
+    /// finished, and ends the sweep with an error saying how to resume.
+    func stopRunning(_ running: [RunningPoint], signal: Int32, finished: [PointOutcome]) throws -> Never {
+        let name = PreemptionSignal.name(signal)
+        log("\(name): stopping \(running.count) running point(s); finished points keep their done.json")
+        for item in running where item.process.isRunning { kill(item.process.processIdentifier, SIGTERM) }
+        for item in running {
+            item.process.waitUntilExit()
+            item.logs.forEach { try? $0.close() }
+        }
+        try writeSummary(finished)
+        throw SweepError("stopped by \(name) with \(finished.count) of \(plan.points.count) point(s) finished; "
+            + "run the same command again to resume")
     }
 
     /// A point's launched process and what it needs when it ends.
@@ -188,9 +214,15 @@ public final class SweepRunner {
             outcome.error = "exit status \(status)" + lastLines(dir)
         } else {
             do {
-                outcome.metrics = try RunMetrics.read(runDirectory: dir)
-                outcome.status = .ok
+                let metrics = try RunMetrics.read(runDirectory: dir)
+                outcome.metrics = metrics
                 outcome.exitCode = 0
+                if let planned = metrics.plannedSteps, metrics.steps < planned {
+                    // ddp-train exits 0 after a clean stop on SIGTERM/SIGUSR1: finished, but not done.
+                    outcome.error = "stopped early at step \(metrics.steps) of \(planned) (pre-empted?)" + lastLines(dir)
+                } else {
+                    outcome.status = .ok
+                }
             } catch {
                 outcome.exitCode = 0
                 outcome.error = "exited 0 but \(error)"
