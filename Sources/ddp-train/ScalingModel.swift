@@ -52,6 +52,9 @@ struct ScalingModel: ParsableCommand {
     @Option(help: "Steps timed per batch size when measuring compute (after 2 warm-up steps).")
     var measureSteps = 5
 
+    @Option(help: "Small latency-bound allreduces per step besides the gradients (ddp-train's trainer makes 3: flags, loss, timings).")
+    var smallAllreduces = 3
+
     @Option(help: "A CSV of measured throughput: columns 'ranks' and 'samples_per_second' (a sweep's summary.csv works).")
     var measured: String?
 
@@ -73,6 +76,7 @@ struct ScalingModel: ParsableCommand {
             guard ["strong", "weak"].contains(scaling) else { throw SweepError("--scaling '\(scaling)' is not one of: strong, weak") }
             guard (0...1).contains(overlapFraction) else { throw SweepError("--overlap-fraction must be in [0, 1], got \(overlapFraction)") }
             guard measureSteps >= 1 else { throw SweepError("--measure-steps must be at least 1") }
+            guard smallAllreduces >= 0 else { throw SweepError("--small-allreduces must be ≥ 0, got \(smallAllreduces)") }
             for (value, flag) in [(computeUsPerSample, "compute-us-per-sample"), (alphaUs, "alpha-us")] {
                 if let value, !(value.isFinite && value >= 0) { throw SweepError("--\(flag) must be a number ≥ 0, got \(value)") }
             }
@@ -94,6 +98,7 @@ struct ScalingModel: ParsableCommand {
         inputs.betaGigabitsPerSecond = betaGbps
         inputs.overlapFraction = overlapFraction
         inputs.measureSteps = measureSteps
+        inputs.smallAllreducesPerStep = smallAllreduces
         try runDistributed { communicator in
             let forecast = try inputs.forecast(measured: measuredScaling, communicator: communicator)
             guard communicator.rank == 0 else { return }

@@ -12,9 +12,10 @@ final class ScalingModelCLITests: XCTestCase {
         let measured = dir.appendingPathComponent("measured.csv")
         try Data("ranks,samples_per_second\n1,200000\n2,300000\n".utf8).write(to: measured)
         let report = dir.appendingPathComponent("scaling.html")
+        // --small-allreduces 0: the gradient's ring allreduce alone (the default adds 3 × 2(P−1)α; below).
         let result = try runTrainer(["scaling-model"] + model + ["--compute-us-per-sample", "10", "--alpha-us", "5",
                                                                  "--beta-gbps", "8", "--ranks", "1,4", "--measured", measured.path,
-                                                                 "--report", report.path])
+                                                                 "--report", report.path, "--small-allreduces", "0"])
         let out = result.stdout
         XCTAssertTrue(out.contains("gradient: 97 parameters, 388 bytes per allreduce"), out)
         XCTAssertTrue(out.contains("α = 5.00 µs, β = 1 ns/byte (8 Gbit/s)"), out)
@@ -33,11 +34,18 @@ final class ScalingModelCLITests: XCTestCase {
         XCTAssertTrue(html.contains("Samples per second against ranks") && html.contains("measured"), "report charts")
     }
 
-    func testWeakScalingAndBadInputs() throws {
+    func testWeakScalingWithTheTrainersSmallAllreducesAndBadInputs() throws {
         let result = try runTrainer(["scaling-model"] + model + ["--scaling", "weak", "--compute-us-per-sample", "10",
                                                                  "--alpha-us", "5", "--beta-gbps", "8", "--ranks", "2"])
-        XCTAssertTrue(result.stdout.contains("weak scaling (per-rank batch 100"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("Communication exceeds compute from P = 101"), result.stdout)  // 10(P−1)+… > 1000 µs
+        let out = result.stdout
+        XCTAssertTrue(out.contains("weak scaling (per-rank batch 100"), out)
+        XCTAssertTrue(out.contains("plus 3 small allreduce(s) per step"), out)
+        // P = 2: compute 1000 µs; gradient 10 µs + 0.388 µs, small 3·2·5 = 30 µs: 40.388 µs; step
+        // 1040.388 µs, 200 samples / 1.040388 ms = 192236 samples/s, efficiency 1000/1040.388 = 96.1%.
+        let rows = out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertTrue(rows.contains(["2", "100", "1.000", "0.040", "1.040", "192236", "96.1%"]), out)
+        // 40(P−1) + 0.776(P−1)/P µs passes 1000 µs first at P = 26 (1000.75 µs; 960.7 µs at P = 25).
+        XCTAssertTrue(out.contains("Communication exceeds compute from P = 26"), out)
         assertUserError(try DDPTrainProcess.run(["scaling-model"] + model), status: 2, contains: ["mpirun -np 2", "--alpha-us", "--beta-gbps"])
         assertUserError(try DDPTrainProcess.run(["scaling-model", "--alpha-us", "1", "--beta-gbps", "1", "--ranks", "1,x"]), status: 2,
                         contains: ["--ranks '1,x'"])

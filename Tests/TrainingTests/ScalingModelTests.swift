@@ -69,6 +69,21 @@ final class ScalingModelTests: XCTestCase {
         XCTAssertEqual(cheap.stepSeconds, 640e-6, accuracy: 1e-12)
     }
 
+    func testSmallAllreducesAddLatencyOnlyAndNeverOverlap() {
+        var model = strong
+        model.smallAllreducesPerStep = 3
+        XCTAssertEqual(model.communicationSeconds(ranks: 1), 0)
+        // P = 4: the gradient's 6030 µs plus 3 × 2·3·5 µs = 90 µs.
+        XCTAssertEqual(model.communicationSeconds(ranks: 4), 6120e-6, accuracy: 1e-12)
+        XCTAssertEqual(model.allreduceSeconds(ranks: 4), 6030e-6, accuracy: 1e-12, "the gradient term alone")
+        model.overlapFraction = 1
+        model.backwardShare = 1
+        model.gradientBytes = 0  // gradient allreduce 30 µs, small ones 90 µs
+        let four = model.predict(ranks: 4, perRankBatch: 64)
+        XCTAssertEqual(four.hiddenSeconds, 30e-6, accuracy: 1e-12, "only the gradient allreduce hides behind backward")
+        XCTAssertEqual(four.stepSeconds, 640e-6 + 90e-6, accuracy: 1e-12)
+    }
+
     func testAlphaBetaFitRecoversTheModelsOwnTimings() {
         let model = ScalingCostModel(computeSecondsPerSample: 0, gradientBytes: 0, alphaSeconds: 5e-6, betaSecondsPerByte: 1e-9)
         for ranks in [2, 4, 16] {

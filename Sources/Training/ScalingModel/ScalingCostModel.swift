@@ -4,6 +4,7 @@
 ///
 ///     T(P) = t₀ + c·b(P)                                   compute on one rank
 ///          + 2(P−1)·α + 2(P−1)/P · n · β                   ring allreduce of the gradients
+///          + k · 2(P−1)·α                                  k small (latency-bound) allreduces
 ///          − hidden                                        communication overlapped with backward
 ///
 /// where b(P) is the per-rank batch, c the compute seconds per sample (forward, backward and
@@ -11,7 +12,10 @@
 /// per-message latency and β the seconds per byte. The allreduce term is the ring algorithm's
 /// (Thakur, Rabenseifner & Gropp 2005): a reduce-scatter and an all-gather, each P−1 steps of
 /// n/P bytes. Its bandwidth term is optimal, so real MPI libraries do no better for large
-/// messages.
+/// messages. The k small allreduces are the per-step agreements a trainer makes besides the
+/// gradients (ddp-train: 3, its non-finite/pre-emption flags and its loss and timing
+/// reductions); each carries a few bytes, so it costs latency only, and on a high-latency
+/// network they can cost more than the gradients.
 ///
 /// Overlap: `overlapFraction` of the backward pass's time can hide communication,
 /// `hidden = min(communication, overlapFraction × backwardShare × compute)`. The default is 0
@@ -32,9 +36,12 @@ public struct ScalingCostModel: Equatable, Sendable {
     public var overlapFraction: Double
     /// The backward pass's share of compute time, in [0, 1].
     public var backwardShare: Double
+    /// Small allreduces per step besides the gradients (k), each costing 2(P−1)α.
+    public var smallAllreducesPerStep: Int
 
     public init(computeSecondsPerSample: Double, stepOverheadSeconds: Double = 0, gradientBytes: Double,
-                alphaSeconds: Double, betaSecondsPerByte: Double, overlapFraction: Double = 0, backwardShare: Double = 0.5) {
+                alphaSeconds: Double, betaSecondsPerByte: Double, overlapFraction: Double = 0, backwardShare: Double = 0.5,
+                smallAllreducesPerStep: Int = 0) {
         self.computeSecondsPerSample = computeSecondsPerSample
         self.stepOverheadSeconds = stepOverheadSeconds
         self.gradientBytes = gradientBytes
@@ -42,6 +49,7 @@ public struct ScalingCostModel: Equatable, Sendable {
         self.betaSecondsPerByte = betaSecondsPerByte
         self.overlapFraction = overlapFraction
         self.backwardShare = backwardShare
+        self.smallAllreducesPerStep = smallAllreducesPerStep
     }
 
     /// The predicted costs of one step at one rank count.
@@ -68,6 +76,12 @@ public struct ScalingCostModel: Equatable, Sendable {
         return 2 * (p - 1) * alphaSeconds + 2 * (p - 1) / p * gradientBytes * betaSecondsPerByte
     }
 
+    /// All communication of one step at `ranks`: the gradient allreduce plus k·2(P−1)α.
+    public func communicationSeconds(ranks: Int) -> Double {
+        guard ranks > 1 else { return 0 }
+        return allreduceSeconds(ranks: ranks) + Double(smallAllreducesPerStep) * 2 * Double(ranks - 1) * alphaSeconds
+    }
+
     /// Compute time of one step on one rank with `perRankBatch` samples: t₀ + c·b.
     public func computeSeconds(perRankBatch: Double) -> Double {
         stepOverheadSeconds + computeSecondsPerSample * perRankBatch
@@ -76,8 +90,10 @@ public struct ScalingCostModel: Equatable, Sendable {
     /// The prediction at `ranks` ranks of `perRankBatch` samples each.
     public func predict(ranks: Int, perRankBatch: Double) -> Prediction {
         let compute = computeSeconds(perRankBatch: perRankBatch)
-        let communication = allreduceSeconds(ranks: ranks)
-        let hidden = min(communication, max(0, min(overlapFraction, 1)) * max(0, min(backwardShare, 1)) * compute)
+        let communication = communicationSeconds(ranks: ranks)
+        // Only the gradient allreduce can overlap backward; the small ones come after it.
+        let overlappable = allreduceSeconds(ranks: ranks)
+        let hidden = min(overlappable, max(0, min(overlapFraction, 1)) * max(0, min(backwardShare, 1)) * compute)
         return Prediction(ranks: ranks, perRankBatch: perRankBatch, computeSeconds: compute,
                           communicationSeconds: communication, hiddenSeconds: hidden)
     }
@@ -96,7 +112,7 @@ public struct ScalingCostModel: Equatable, Sendable {
         return many.samplesPerSecond / (Double(ranks) * one.samplesPerSecond)
     }
 
-    /// The smallest rank count from 2 up to `limit` at which the allreduce takes longer than the
+    /// The smallest rank count from 2 up to `limit` at which communication takes longer than the
     /// compute it synchronizes; nil if it never does in that range.
     public func communicationExceedsCompute(mode: ScalingMode, limit: Int = 4096) -> Int? {
         guard limit >= 2 else { return nil }

@@ -42,7 +42,7 @@ public struct ScalingForecast {
     /// The sentence on where communication overtakes compute.
     public var crossoverSentence: String {
         if let p = model.communicationExceedsCompute(mode: mode), let at = model.predict(ranks: p, mode: mode) {
-            return "Communication exceeds compute from P = \(p): allreduce \(Self.ms(at.communicationSeconds)) ms against "
+            return "Communication exceeds compute from P = \(p): \(Self.ms(at.communicationSeconds)) ms against "
                 + "compute \(Self.ms(at.computeSeconds)) ms per step."
         }
         switch mode {
@@ -58,7 +58,7 @@ public struct ScalingForecast {
         var lines = provenance
         lines.append("Model: \(mode); overlap fraction \(model.overlapFraction)")
         let hasMeasured = measured != nil
-        var header = ["P", "per-rank batch", "compute ms", "allreduce ms", "step ms", "samples/s", "efficiency"]
+        var header = ["P", "per-rank batch", "compute ms", "comm ms", "step ms", "samples/s", "efficiency"]
         if hasMeasured { header += ["measured samples/s", "measured eff."] }
         var table = [header]
         for row in rows {
@@ -110,9 +110,10 @@ public struct ScalingForecast {
     }
 
     /// What the model assumes, for the page and `--help`.
-    public static let assumptions = "Step time = t₀ + c·(per-rank batch) + 2(P−1)α + 2(P−1)/P·n·β − overlap, with n the "
-        + "gradient bytes (4 per parameter) and the ring allreduce cost of Thakur, Rabenseifner and Gropp (2005). Overlap hides "
-        + "at most the given fraction of the backward pass. Efficiency = throughput(P) / (P × throughput(1)) under the same "
+    public static let assumptions = "Step time = t₀ + c·(per-rank batch) + 2(P−1)α + 2(P−1)/P·n·β + k·2(P−1)α − overlap, "
+        + "with n the gradient bytes (4 per parameter), the ring allreduce cost of Thakur, Rabenseifner and Gropp (2005), and "
+        + "k small latency-bound allreduces per step (the trainer's flag, loss and timing agreements; 3 in ddp-train). "
+        + "Overlap hides at most the given fraction of the backward pass behind the gradient allreduce. Efficiency = throughput(P) / (P × throughput(1)) under the same "
         + "scaling mode; measured efficiency uses the measured throughput at P = 1."
 
     static func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1e3) }

@@ -20,6 +20,9 @@ public struct ScalingModelInputs: Sendable {
     public var overlapFraction: Double = 0
     /// Timed steps per batch size when measuring compute.
     public var measureSteps = 5
+    /// Small allreduces per step besides the gradients: ddp-train's trainer makes 3 (its
+    /// agreement on non-finite values and pre-emption, and its loss and timing reductions).
+    public var smallAllreducesPerStep = 3
 
     /// The batch at one rank: the per-rank batch if set, else the global batch, else the data set.
     public static func batchAtOneRank(_ config: TrainingConfig) -> Int {
@@ -86,7 +89,12 @@ public struct ScalingModelInputs: Sendable {
                           + (alphaMicroseconds != nil || betaGigabitsPerSecond != nil ? " (given where flagged)" : ""))
         let model = ScalingCostModel(computeSecondsPerSample: perSample, stepOverheadSeconds: overhead,
                                      gradientBytes: gradientBytes, alphaSeconds: a, betaSecondsPerByte: b,
-                                     overlapFraction: overlapFraction, backwardShare: profile.backwardShare)
+                                     overlapFraction: overlapFraction, backwardShare: profile.backwardShare,
+                                     smallAllreducesPerStep: smallAllreducesPerStep)
+        if smallAllreducesPerStep > 0 {
+            provenance.append("plus \(smallAllreducesPerStep) small allreduce(s) per step (flags, loss and timing), "
+                              + "each 2(P−1)α")
+        }
         return ScalingForecast(model: model, mode: mode, ranks: ranks, measured: measured, provenance: provenance)
     }
 }
