@@ -21,6 +21,9 @@ extension Tensor {
     public func permuted(_ order: [Int]) -> Tensor {
         precondition(order.count == rank && Set(order) == Set(0..<rank), "bad permutation \(order) for rank \(rank)")
         let outShape = order.map { shape[$0] }
+        if rank >= 2 && order[0] == 1 && order[1] == 0 && order.dropFirst(2).elementsEqual(2..<rank) {
+            return swappingLeadingAxes()
+        }
         let inStrides = Shape.strides(shape)
         let readStrides = order.map { inStrides[$0] }
         let out = Tensor(uninitialized: outShape)
@@ -33,6 +36,26 @@ extension Tensor {
             self.accumulateGradient { dst, acc in
                 Broadcasting.forEach(outShape: outShape, aStrides: readStrides, bStrides: readStrides) { o, i, _ in
                     dst[i] = acc ? dst[i] + pg[o] : pg[o]
+                }
+            }
+        }
+    }
+
+    /// `permuted([1, 0, 2, …])` as runs of contiguous copies instead of one strided element at
+    /// a time: how a model moves between `[N, C, L]` and the channel-major `[C, N, L]` of
+    /// ``conv1d(channelMajor:weight:bias:padding:)``.
+    private func swappingLeadingAxes() -> Tensor {
+        let outer = shape[0], inner = shape[1], run = count / Swift.max(outer * inner, 1)
+        var outShape = shape
+        outShape.swapAt(0, 1)
+        let out = Tensor(uninitialized: outShape)
+        swapLeadingAxes(pointer, into: out.pointer, outer: outer, inner: inner, run: run)
+        return out.recording("permute", [self]) { g, _ in
+            self.accumulateGradient { dst, acc in
+                if acc {
+                    swapLeadingAxesAdding(g.pointer, into: dst, outer: inner, inner: outer, run: run)
+                } else {
+                    swapLeadingAxes(g.pointer, into: dst, outer: inner, inner: outer, run: run)
                 }
             }
         }
