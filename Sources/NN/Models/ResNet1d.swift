@@ -22,6 +22,26 @@ public final class ResNet1d: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        convOut(blocks(convIn(x)))
+        if let residualBlocks = channelMajorBlocks {
+            // The same computation with the activations channel-major from the first
+            // convolution to the last: two cheap transposes of the narrow input and output,
+            // instead of five full-width ones per convolution.
+            var h = convIn.forwardChannelMajor(x.permuted([1, 0, 2]))
+            for block in residualBlocks { h = block.forwardChannelMajor(h) }
+            return convOut.forwardChannelMajor(h).permuted([1, 0, 2])
+        }
+        return convOut(blocks(convIn(x)))
+    }
+
+    /// The blocks, when the whole network can run channel-major (see
+    /// ``ResidualBlock/runsChannelMajor``): no batch norm, no forward hooks below.
+    private var channelMajorBlocks: [ResidualBlock]? {
+        guard !hasForwardHooksBelow else { return nil }
+        var result: [ResidualBlock] = []
+        for layer in blocks.layers {
+            guard let block = layer as? ResidualBlock, block.runsChannelMajor else { return nil }
+            result.append(block)
+        }
+        return result
     }
 }

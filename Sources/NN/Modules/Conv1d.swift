@@ -26,6 +26,12 @@ public final class Conv1d: Module {
         conv1d(x, weight: weight, bias: bias, padding: padding)
     }
 
+    /// `forward` on channel-major input `[C, N, L]`, giving `[O, N, L_out]`; see
+    /// `conv1d(channelMajor:weight:bias:padding:)`.
+    func forwardChannelMajor(_ x: Tensor) -> Tensor {
+        conv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+    }
+
     public override var summary: String {
         "Conv1d(\(inChannels), \(outChannels), k=\(kernelSize), p=\(padding))"
     }

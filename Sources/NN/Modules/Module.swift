@@ -54,6 +54,14 @@ open class Module {
         return module
     }
 
+    /// Whether any module below this one has a forward hook. A model that computes several
+    /// layers in one go without calling them (``ResNet1d``'s channel-major path) must call
+    /// them instead while this is true, or their hooks would not run.
+    var hasForwardHooksBelow: Bool {
+        for (_, child) in ownChildren where child.forwardHook != nil || child.hasForwardHooksBelow { return true }
+        return false
+    }
+
     /// The direct children, in registration order.
     public var children: [(name: String, module: Module)] { ownChildren }
 

@@ -39,6 +39,9 @@ public final class ResidualBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
+        if runsChannelMajor {
+            return forwardChannelMajor(x.permuted([1, 0, 2])).permuted([1, 0, 2])
+        }
         var h = conv1(x)
         if let bn1 { h = bn1(h) }
         h = activation(h)
@@ -46,5 +49,23 @@ public final class ResidualBlock: Module {
         if let bn2 { h = bn2(h) }
         if let shortcut { h = h + shortcut(x) }
         return outputActivation(h)
+    }
+
+    /// Whether ``forwardChannelMajor(_:)`` computes what `forward` computes: without batch
+    /// norm (which normalizes along axis 1 of `[N, C, L]`) and without forward hooks inside
+    /// (which would see channel-major tensors, and would not run).
+    var runsChannelMajor: Bool {
+        bn1 == nil && bn2 == nil && (shortcut == nil || shortcut is Identity || shortcut is Conv1d)
+            && !hasForwardHooksBelow
+    }
+
+    /// `forward` on channel-major input `[C, N, L]`, giving `[O, N, L]`: the same numbers with
+    /// the first two axes swapped, but the convolutions need no transposes in or out (only
+    /// valid when ``runsChannelMajor``).
+    func forwardChannelMajor(_ x: Tensor) -> Tensor {
+        var h = activation.kind.apply(conv1.forwardChannelMajor(x))
+        h = conv2.forwardChannelMajor(h)
+        if let shortcut { h = h + ((shortcut as? Conv1d)?.forwardChannelMajor(x) ?? x) }
+        return outputActivation.kind.apply(h)
     }
 }
