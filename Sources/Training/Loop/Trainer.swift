@@ -95,7 +95,12 @@ public final class Trainer {
         let stepsPerEpoch = plan.microStepsPerEpoch / k
         let hasBuffers = !model.namedBuffers().isEmpty && communicator.worldSize > 1
         model.train()
-        for epoch in startEpoch..<c.epochs {
+        if startEpoch >= c.epochs && step > 0 {
+            console.warning("the checkpoint is at step \(step), already past --epochs \(c.epochs); nothing left to train "
+                            + "(raise --epochs to continue)")
+        }
+        // max(): a resumed checkpoint may already be past the last epoch.
+        for epoch in startEpoch..<max(startEpoch, c.epochs) {
             let batches = sampler.batches(epoch: epoch, batchSize: plan.perRankBatch, dropLastBatch: c.dropLast)
             let firstStep = epoch == startEpoch ? startStepInEpoch : 0
             if firstStep == 0 { epochLossSum = 0 }
