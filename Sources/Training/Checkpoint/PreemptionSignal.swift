@@ -12,6 +12,13 @@ public final class PreemptionSignal: @unchecked Sendable {
     /// Starts listening for `signals`. The default action (termination) is replaced for as long
     /// as this object lives.
     public init(signals: [Int32] = [SIGTERM, SIGUSR1]) {
+        // A blocked signal is never delivered, and the mask is inherited from whoever started
+        // us (a test runner, a batch system's wrapper). Unblock ours on this thread, which
+        // then receives them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
