@@ -128,8 +128,13 @@ struct Sweep: ParsableCommand {
                 : "--launcher: '\(launcherName)' is not an executable file")
         }
         if let path = launcherPath, template != nil { template?[0] = path }
-        if let hostfile, !FileManager.default.fileExists(atPath: hostfile) {
-            throw SweepError("--hostfile \(hostfile): no such file (hostfiles/README.md shows the format)")
+        if let hostfile {
+            // Checked here, so a typo is one line naming the file and line, not mpirun's output.
+            do {
+                _ = try Hostfile.read(hostfile)
+            } catch {
+                throw SweepError("--hostfile \(error) (hostfiles/README.md shows the format)")
+            }
         }
         // Flags naming one path or one run would be shared by every point and clobbered.
         for argument in trainArg {
