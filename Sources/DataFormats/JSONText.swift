@@ -1,7 +1,7 @@
 /// Writes JSON text by hand where key order must be exactly as given, which `JSONEncoder` cannot do.
-enum JSONText {
+public enum JSONText {
     /// `text` as a JSON string literal, quotes included.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

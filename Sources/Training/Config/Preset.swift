@@ -55,20 +55,10 @@ public enum Preset {
             c.epochs = 20
             c.valFraction = 0.2
         case "teacher-classification":
-            c.dataset = "teacher"
+            c = try config(named: "teacher-regression")
+            c.preset = name
             c.task = "classification"
             c.outputs = 4
-            c.samples = 2048
-            c.depth = 4
-            c.width = 64
-            c.activation = "relu"
-            c.initializer = "kaiming-normal"
-            c.optimizer = "adam"
-            c.lr = 1e-3
-            c.globalBatchSize = 128
-            c.shuffle = true
-            c.epochs = 20
-            c.valFraction = 0.2
         default:
             let names = catalog.map(\.name).joined(separator: ", ")
             throw ConfigError("unknown preset '\(name)'; choose one of: \(names)")
