@@ -98,7 +98,24 @@ def batch_lr_table(sweep="batch-lr"):
                   g(best["final_val_loss"]), best["steps"], ns, sps))
 
 
+def batchnorm_ranks_table(sweep="batchnorm-ranks"):
+    """Training loss at chosen steps, synced or per-rank BatchNorm, at 1, 2 and 4 ranks."""
+    rows = list(csv.DictReader(open(os.path.join(study, sweep, "summary.csv"))))
+    marks = (1, 10, 20, 30, 50, 100)
+    print("\n### %s\n" % sweep)
+    print("| sync | ranks | per-rank batch | factor, step 1 | " + " | ".join("loss @%d" % m for m in marks) + " |")
+    print("|" + "---|" * (4 + len(marks)))
+    for r in rows:
+        s = steps(os.path.join(study, sweep, "points", r["point"]))
+        by_step = {x["step"]: x for x in s}
+        cells = ["%.7g" % by_step[m]["loss"] if m in by_step and by_step[m]["loss"] is not None else "—" for m in marks]
+        print("| %s | %s | %s | %.3g | %s |" % (r["syncBatchNorm"], r["ranks"], r["per_rank_batch"],
+              s[0]["vanishing_factor"], " | ".join(cells)))
+
+
 if __name__ == "__main__":
+    if os.path.isdir(os.path.join(study, "batchnorm-ranks")):
+        batchnorm_ranks_table()
     for sweep in ("vanishing", "vanishing-bn-residual"):
         if os.path.isdir(os.path.join(study, sweep)):
             vanishing_table(sweep)
