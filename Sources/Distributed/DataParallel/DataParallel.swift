@@ -137,7 +137,6 @@ public final class DataParallel {
                 localSquaredNorms[i] = VectorMath.sumOfSquares(bucket.storage.base + bucket.offsets[slot], parameters[i].count)
             }
         }
-        bucket.launchedAt = DispatchTime.now().uptimeNanoseconds
         let scale = 1 / Float(communicator.worldSize)
         let label = "allreduce bucket \(bucket.index)"
         if let precision = compression.precision {

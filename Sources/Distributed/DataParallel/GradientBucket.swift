@@ -16,8 +16,6 @@ final class GradientBucket {
     var pending = 0
     /// The in-flight allreduce, if launched.
     var handle: CommunicationHandle<Void>?
-    /// When the bucket became ready and was launched (uptime ns), for the timeline.
-    var launchedAt: UInt64 = 0
 
     init(index: Int, parameterIndices: [Int], parameters: [Tensor]) {
         self.index = index

@@ -18,6 +18,9 @@ public struct RunPlan: Sendable {
     public let schedule: LearningRateSchedule
     public let optimizerSteps: Int
     public let microStepsPerEpoch: Int
+    /// Micro-batches per epoch and rank that do not fill a whole accumulation group, and are
+    /// left out (each epoch); the start-up lines warn about them.
+    public let unusedMicroBatches: Int
 
     /// Checks `config` and resolves it for `worldSize` ranks and `trainSamples` training samples.
     public static func resolve(_ config: TrainingConfig, worldSize: Int, trainSamples: Int) throws -> RunPlan {
@@ -86,7 +89,8 @@ public struct RunPlan: Sendable {
         return RunPlan(config: config, worldSize: worldSize, perRankBatch: perRank, effectiveBatch: effective,
                        learningRate: lr, learningRateRule: rule, activation: ActivationKind(name: config.activation)!,
                        initializer: initializer, schedule: LearningRateSchedule(kind, warmupSteps: warmup),
-                       optimizerSteps: totalSteps, microStepsPerEpoch: stepsPerEpoch * config.accumulateSteps)
+                       optimizerSteps: totalSteps, microStepsPerEpoch: stepsPerEpoch * config.accumulateSteps,
+                       unusedMicroBatches: microSteps - stepsPerEpoch * config.accumulateSteps)
     }
 }
 

@@ -134,6 +134,10 @@ public enum TrainingRun {
                      + "\(plan.optimizerSteps) optimizer steps over \(c.epochs) epochs")
         console.info("optimizer \(c.optimizer), \(plan.learningRateRule), schedule \(c.schedule)"
                      + (plan.schedule.warmupSteps > 0 ? " after \(plan.schedule.warmupSteps) warmup steps" : ""))
+        if plan.unusedMicroBatches > 0 {
+            console.warning("\(plan.unusedMicroBatches) micro-batch(es) per epoch on each rank do not fill an accumulation group "
+                            + "of \(c.accumulateSteps) and are skipped; choose --accumulate-steps dividing \(plan.microStepsPerEpoch + plan.unusedMicroBatches)")
+        }
         if plan.worldSize > 1 {
             let dp = trainer.dataParallel
             console.info("gradient sync: \(dp.bucketCount) bucket(s), \(dp.gradientBytes) bytes per step, "
