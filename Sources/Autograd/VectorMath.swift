@@ -31,9 +31,10 @@ public enum VectorMath {
         let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
         let exponent = (bits &- 0x4B40_0000 &+ 127) &<< 23
         let scale = unsafeBitCast(exponent, to: Vector.self)
-        // The clamp turns NaN into -87.3; put it back, or sigmoid(NaN) would be a quiet 1 and a
-        // diverged run would look finite.
-        return (y * scale).replacing(with: x, where: x .!= x)
+        // NaN needs no case of its own: the compares above leave it in place, and NaN times
+        // any scale is NaN (sigmoid(NaN) must not come out a quiet 1, or a diverged run would
+        // look finite).
+        return y * scale
     }
 
     /// 1 / (1 + e^−x), NaN for NaN.
