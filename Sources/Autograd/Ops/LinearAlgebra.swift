@@ -34,7 +34,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let po = out.pointer
     if let bias {
         precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
-        for r in 0..<n { (po + r * outFeatures).update(from: bias.pointer, count: outFeatures) }
+        // Vector copies, not a `memcpy` call per row: rows are short (128 scalars in the seed's
+        // MLP), and the calls cost more than the copies.
+        for r in 0..<n { RunCopy.copy(from: bias.pointer, to: po + r * outFeatures, count: outFeatures) }
     }
     BLAS.gemm(transposeB: true, m: n, n: outFeatures, k: inFeatures,
               a: x.pointer, lda: inFeatures, b: weight.pointer, ldb: inFeatures,
