@@ -142,6 +142,9 @@ public final class Trainer {
                 let t3 = now()
                 // One agreement per step: did any rank see a non-finite value, or a pre-emption signal?
                 let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss)
+                // Logged norms are of the averaged gradient before clipping rescales it.
+                let logging = (step + 1) % c.logEvery == 0 || step == 0 || step + 1 == plan.optimizerSteps || diagnose
+                let norms = logging ? gradientNorms() : []
                 if nonFinite {
                     let layers = NonFiniteCheck.nonFiniteGradients(model.namedParameters())
                     let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
@@ -185,9 +188,7 @@ public final class Trainer {
                     lastLoss = globalLoss
                     if firstLoss == nil { firstLoss = globalLoss }
                 }
-                let logging = step % c.logEvery == 0 || step == 1 || step == plan.optimizerSteps || diagnosticsRecord != nil
                 if logging {
-                    let norms = gradientNorms()
                     if firstNorms == nil { firstNorms = norms }
                     lastNorms = norms
                     let record = StepRecord(
