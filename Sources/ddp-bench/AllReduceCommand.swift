@@ -13,9 +13,10 @@ struct AllReduceCommand: ParsableCommand {
         Run under mpirun, e.g. `mpirun -np 2 ddp-bench allreduce`. The gradients are the wide
         MLP's (1024-4x1024-10, 4,208,650 floats, 16.8 MB). Each repetition times, between
         barriers, a raw MPI_Allreduce (sum) of that many floats on the world communicator, the
-        same followed by the division by the world size (raw+avg), then DataParallel's sync of
-        the same gradients (bucketed allreduces and the average, on its communication thread),
-        with nothing else running. A repetition's time is the slowest
+        same followed by the division by the world size (raw+avg, what a sync that divides after
+        the sum would cost), then DataParallel's sync of the same gradients (bucketed allreduces
+        on its communication thread; the average costs no pass of its own, because backward is
+        seeded with 1/N), with nothing else running. A repetition's time is the slowest
         rank's; the median over repetitions is reported.
         """
     )

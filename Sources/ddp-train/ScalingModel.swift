@@ -52,8 +52,8 @@ struct ScalingModel: ParsableCommand {
     @Option(help: "Steps timed per batch size when measuring compute (after 2 warm-up steps).")
     var measureSteps = 5
 
-    @Option(help: "Small latency-bound allreduces per step besides the gradients (ddp-train's trainer makes 3: flags, loss, timings).")
-    var smallAllreduces = 3
+    @Option(help: "Small latency-bound collectives per step besides the gradients (ddp-train's trainer makes 2: flags; loss and timings).")
+    var smallAllreduces = 2
 
     @Option(help: "A CSV of measured throughput: columns 'ranks' and 'samples_per_second' (a sweep's summary.csv works).")
     var measured: String?

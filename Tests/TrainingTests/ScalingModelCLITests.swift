@@ -12,7 +12,7 @@ final class ScalingModelCLITests: XCTestCase {
         let measured = dir.appendingPathComponent("measured.csv")
         try Data("ranks,samples_per_second\n1,200000\n2,300000\n".utf8).write(to: measured)
         let report = dir.appendingPathComponent("scaling.html")
-        // --small-allreduces 0: the gradient's ring allreduce alone (the default adds 3 × 2(P−1)α; below).
+        // --small-allreduces 0: the gradient's ring allreduce alone (the default adds 2 × 2(P−1)α; below).
         let result = try runTrainer(["scaling-model"] + model + ["--compute-us-per-sample", "10", "--alpha-us", "5",
                                                                  "--beta-gbps", "8", "--ranks", "1,4", "--measured", measured.path,
                                                                  "--report", report.path, "--small-allreduces", "0"])
@@ -39,13 +39,13 @@ final class ScalingModelCLITests: XCTestCase {
                                                                  "--alpha-us", "5", "--beta-gbps", "8", "--ranks", "2"])
         let out = result.stdout
         XCTAssertTrue(out.contains("weak scaling (per-rank batch 100"), out)
-        XCTAssertTrue(out.contains("plus 3 small allreduce(s) per step"), out)
-        // P = 2: compute 1000 µs; gradient 10 µs + 0.388 µs, small 3·2·5 = 30 µs: 40.388 µs; step
-        // 1040.388 µs, 200 samples / 1.040388 ms = 192236 samples/s, efficiency 1000/1040.388 = 96.1%.
+        XCTAssertTrue(out.contains("plus 2 small allreduce(s) per step"), out)
+        // P = 2: compute 1000 µs; gradient 10 µs + 0.388 µs, small 2·2·5 = 20 µs: 30.388 µs; step
+        // 1030.388 µs, 200 samples / 1.030388 ms = 194102 samples/s, efficiency 1000/1030.388 = 97.1%.
         let rows = out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        XCTAssertTrue(rows.contains(["2", "100", "1.000", "0.040", "1.040", "192236", "96.1%"]), out)
-        // 40(P−1) + 0.776(P−1)/P µs passes 1000 µs first at P = 26 (1000.75 µs; 960.7 µs at P = 25).
-        XCTAssertTrue(out.contains("Communication exceeds compute from P = 26"), out)
+        XCTAssertTrue(rows.contains(["2", "100", "1.000", "0.030", "1.030", "194102", "97.1%"]), out)
+        // 30(P−1) + 0.776(P−1)/P µs passes 1000 µs first at P = 35 (1020.75 µs; 990.75 µs at P = 34).
+        XCTAssertTrue(out.contains("Communication exceeds compute from P = 35"), out)
         assertUserError(try DDPTrainProcess.run(["scaling-model"] + model), status: 2, contains: ["mpirun -np 2", "--alpha-us", "--beta-gbps"])
         assertUserError(try DDPTrainProcess.run(["scaling-model", "--alpha-us", "1", "--beta-gbps", "1", "--ranks", "1,x"]), status: 2,
                         contains: ["--ranks '1,x'"])

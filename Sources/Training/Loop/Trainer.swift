@@ -124,8 +124,7 @@ public final class Trainer {
                     let pause = micro == 0 ? faults.stall(step: step + 1, rank: communicator.rank) : 0
                     if pause > 0 { Thread.sleep(forTimeInterval: pause) }  // --debug-fault stall
                     let t1 = now()
-                    dataParallel.beginBackward(synchronize: micro == k - 1, captureLocalNorms: diagnose)
-                    l.backward()
+                    dataParallel.backward(l, synchronize: micro == k - 1, captureLocalNorms: diagnose)
                     let t2 = now()
                     t.forward += seconds(t0, t1)
                     t.backward += seconds(t1, t2)
@@ -294,15 +293,16 @@ public final class Trainer {
     }
 
     /// Sums the step's loss and timings across ranks: the global-batch loss, and the mean and
-    /// slowest rank per phase. One allreduce of each kind; free with one rank.
+    /// slowest rank per phase. One allgather; free with one rank.
     private func reduceStepStatistics(loss: Double, timings t: PhaseTimings, samples: Int) -> (Double, PhaseStatistics) {
         let world = Double(communicator.worldSize)
-        var sums = [loss] + t.values + [t.total, Double(samples)]
-        var maxima = t.values + [t.total]
-        if communicator.worldSize > 1 {
-            sums.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .sum) }
-            maxima.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .max) }
-        }
+        // One collective rather than a sum and a max: every rank gathers every rank's figures
+        // and reduces them itself, in rank order, so all ranks get the same bits. Per-step
+        // collectives cost a network latency each on a cluster.
+        let local = [loss] + t.values + [t.total, Double(samples)]
+        let all = communicator.worldSize > 1 ? communicator.allGather(local) : [local]
+        let sums = all.dropFirst().reduce(all[0]) { zip($0, $1).map(+) }
+        let maxima = all.dropFirst().reduce(Array(all[0][1...5])) { zip($0, $1[1...5]).map(max) }
         let phases = PhaseStatistics(mean: sums[1...4].map { $0 / world }, max: Array(maxima[0...3]))
         for i in 0..<4 { phaseMaxSums[i] += phases.max[i] }
         phaseSums.forward += phases.mean[0]; phaseSums.backward += phases.mean[1]

@@ -20,9 +20,10 @@ public struct ScalingModelInputs: Sendable {
     public var overlapFraction: Double = 0
     /// Timed steps per batch size when measuring compute.
     public var measureSteps = 5
-    /// Small allreduces per step besides the gradients: ddp-train's trainer makes 3 (its
-    /// agreement on non-finite values and pre-emption, and its loss and timing reductions).
-    public var smallAllreducesPerStep = 3
+    /// Small collectives per step besides the gradients: ddp-train's trainer makes 2 (an
+    /// allreduce agreeing on non-finite values and pre-emption, and an allgather of the loss and
+    /// timings).
+    public var smallAllreducesPerStep = 2
 
     /// The batch at one rank: the per-rank batch if set, else the global batch, else the data set.
     public static func batchAtOneRank(_ config: TrainingConfig) -> Int {
