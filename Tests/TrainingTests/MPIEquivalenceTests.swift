@@ -29,6 +29,21 @@ final class MPIEquivalenceTests: XCTestCase {
         try checkEquivalence("resnet1d adam (shuffled)", Self.resnet + ["--optimizer", "adam"], lr: 0.001, shuffle: true)
     }
 
+    /// Backward is seeded with 1/world so that the allreduce's sum is the average. For 2 and 4
+    /// ranks that scale is exact; for 3 it is rounded, and the result must still agree.
+    func testThreeRanksWhereOneOverWorldIsRounded() throws {
+        let directory = try DDPTrainProcess.temporaryDirectory(self)
+        let oneStep = Self.mlp + Self.sgdMomentum + ["--lr", "0.05", "--epochs", "1", "--samples", "99",
+                                                     "--global-batch-size", "99"]
+        let reference = try MPIHarness.train(ranks: 1, oneStep, in: directory, name: "step-1")
+        let three = try MPIHarness.train(ranks: 3, oneStep, in: directory, name: "step-3")
+        XCTAssertEqual(three.losses.count, 1)
+        try MPIHarness.assertWeightsClose(three, to: reference, tolerance: 1e-5, "3 ranks, 1 step")
+        let control = try MPIHarness.train(ranks: 1, oneStep + ["--lr", "0.15"], in: directory, name: "step-control")
+        let sensitivity = try MPIHarness.relativeDifferences(reference.weights, control.weights).map(\.difference).max() ?? 0
+        XCTAssertGreaterThan(sensitivity, 100 * 1e-5, "the comparison cannot tell a 3× update apart")
+    }
+
     func testSyncBatchNormMLPWithSGDMomentum() throws {
         try checkEquivalence("mlp batch-norm sgd+momentum (shuffled)",
                              Self.mlp + ["--batch-norm", "--sync-batch-norm"] + Self.sgdMomentum, lr: 0.05, shuffle: true)
