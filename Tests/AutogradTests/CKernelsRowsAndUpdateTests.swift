@@ -58,4 +58,32 @@ final class CKernelsRowsAndUpdateTests: XCTestCase {
             }
         }
     }
+
+    func testAdamUpdateMatchesTheScalarRule() {
+        let adam = ck_adam_step(step_size: 1e-3 / 0.19, beta1: 0.9, beta2: 0.999,
+                                bias_correction2_sqrt: 0.0447, eps: 1e-8, decay: 1, l2: 0.01)
+        var adamW = adam
+        adamW.decay = 1 - 1e-3 * 0.01
+        adamW.l2 = 0
+        for step in [adam, adamW] {
+            for n in KernelHarness.lengths {
+                let p0 = (0..<n).map { Float($0) * 0.37 - 5 }
+                let g = KernelHarness.inputs(n, seed: 4).map { abs($0) < 1e6 || $0.isNaN ? $0 : 2.5 }
+                let m0 = (0..<n).map { Float($0 % 5) * 0.1 - 0.2 }
+                let v0 = (0..<n).map { Float($0 % 3) * 0.01 }
+                var m = m0, v = v0
+                let p = KernelHarness.guarded(p0) { ck_adam_update($0, g, &m, &v, n, step) }
+                for i in 0..<n {
+                    // The rule as Adam.swift wrote it before it called the kernel.
+                    let gi = g[i] + step.l2 * p0[i]
+                    let mi = step.beta1 * m0[i] + (1 - step.beta1) * gi
+                    let vi = step.beta2 * v0[i] + (1 - step.beta2) * gi * gi
+                    let pi = p0[i] * step.decay - step.step_size * mi / (vi.squareRoot() / step.bias_correction2_sqrt + step.eps)
+                    XCTAssertTrue(KernelHarness.same(m[i], mi) && KernelHarness.same(v[i], vi),
+                                  "moments at \(i) of \(n): g \(g[i])")
+                    XCTAssertTrue(KernelHarness.same(p[i], pi), "p at \(i) of \(n): \(p[i]) vs \(pi), g \(g[i])")
+                }
+            }
+        }
+    }
 }

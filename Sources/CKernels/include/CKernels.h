@@ -47,6 +47,23 @@ void ck_broadcast_rows(const float *row, size_t rows, size_t columns, float *dst
 /// Plain SGD: p[i] = p[i] − lr·(g[i] + wd·p[i]), or p[i] − lr·g[i] when `weight_decay` is 0.
 void ck_sgd_update(float *p, const float *g, size_t count, float learning_rate, float weight_decay);
 
+/// The scalars of one Adam step, computed once per step by the caller.
+typedef struct {
+    float step_size;              ///< γ / (1 − β₁ᵗ)
+    float beta1;                  ///< β₁
+    float beta2;                  ///< β₂
+    float bias_correction2_sqrt;  ///< √(1 − β₂ᵗ)
+    float eps;                    ///< ε
+    float decay;                  ///< 1 − γλ for AdamW's decoupled decay, else 1
+    float l2;                     ///< λ for Adam's L2 term, else 0
+} ck_adam_step;
+
+/// One Adam/AdamW update, PyTorch's formula, for `count` parameters with moments m and v:
+///     g ← g + l2·p;  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g·g
+///     p ← p·decay − step_size·m / (√v / bias_correction2_sqrt + ε)
+/// `g` is not written. The four buffers must not overlap.
+void ck_adam_update(float *p, const float *g, float *m, float *v, size_t count, ck_adam_step step);
+
 #ifdef __cplusplus
 }
 #endif
