@@ -3,7 +3,7 @@
 // ddp-train: a distributed data-parallel neural-network trainer.
 //
 // Dependencies point one way (see docs/ARCHITECTURE.md):
-//   CBLAS → Autograd → NN → Distributed (+ CMPI) → Training → ddp-train
+//   CBLAS, CKernels → Autograd → NN → Distributed (+ CMPI) → Training → ddp-train
 //   DataFormats and Reporting are leaf libraries that Training uses.
 import PackageDescription
 
@@ -30,8 +30,12 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
-        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: optimized),
-        .target(name: "NN", dependencies: ["Autograd"], swiftSettings: optimized),
+        // The hot elementwise loops, in C so that each can be built for several instruction sets
+        // and picked at load time (see Sources/CKernels/Multiversion.h).
+        .target(name: "CKernels", publicHeadersPath: "include"),
+
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimized),
+        .target(name: "NN", dependencies: ["Autograd", "CKernels"], swiftSettings: optimized),
         .target(name: "Distributed", dependencies: ["NN", "CMPI"], swiftSettings: optimized),
         .target(name: "DataFormats", swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["DataFormats"], swiftSettings: optimized),
@@ -49,7 +53,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "CKernels"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats"], resources: [.copy("Fixtures")]),

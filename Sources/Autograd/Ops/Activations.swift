@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Elementwise activation functions. Each backward uses whichever of input or output gives the
@@ -27,17 +28,13 @@ extension Tensor {
 
     /// 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
-        // Written out rather than through `elementwise`: a kernel passed down as a closure is
-        // called once per vector instead of inlined, which doubled the seed MLP's activation cost.
+        // The C kernels, not VectorMath: they are built for AVX2 and AVX-512 as well as the
+        // baseline, and give the same bits (see CKernels.h).
         let out = Tensor(uninitialized: shape)
-        VectorMath.map(pointer, out.pointer, count) { VectorMath.sigmoid($0) }
+        ck_sigmoid(pointer, out.pointer, count)
         return out.recording("sigmoid", [self]) { g, y in
             self.accumulateGradient { dst, acc in
-                if acc {
-                    VectorMath.map3(g.pointer, y.pointer, dst, dst, g.count) { g, y, d in d + g * (y * (1 - y)) }
-                } else {
-                    VectorMath.map2(g.pointer, y.pointer, dst, g.count) { g, y in g * (y * (1 - y)) }
-                }
+                ck_sigmoid_backward(g.pointer, y.pointer, dst, g.count, acc ? 1 : 0)
             }
         }
     }
@@ -59,19 +56,11 @@ extension Tensor {
 
     /// max(x, 0).
     public func relu() -> Tensor {
-        // Written out for the same reason as `sigmoid()`.
-        let zero = VectorMath.Vector(repeating: 0)
         let out = Tensor(uninitialized: shape)
-        VectorMath.map(pointer, out.pointer, count) { $0.replacing(with: zero, where: $0 .< zero) }
+        ck_relu(pointer, out.pointer, count)
         return out.recording("relu", [self]) { g, _ in
             self.accumulateGradient { dst, acc in
-                if acc {
-                    VectorMath.map3(g.pointer, self.pointer, dst, dst, g.count) { g, x, d in
-                        d + zero.replacing(with: g, where: x .> zero)
-                    }
-                } else {
-                    VectorMath.map2(g.pointer, self.pointer, dst, g.count) { g, x in zero.replacing(with: g, where: x .> zero) }
-                }
+                ck_relu_backward(g.pointer, self.pointer, dst, g.count, acc ? 1 : 0)
             }
         }
     }

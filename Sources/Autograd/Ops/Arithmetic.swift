@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Elementwise arithmetic with NumPy/PyTorch broadcasting.
@@ -126,7 +127,7 @@ extension Tensor {
     /// Elementwise e^x.
     public func exp() -> Tensor {
         let out = Tensor(uninitialized: shape)
-        VectorMath.map(pointer, out.pointer, count) { VectorMath.exp($0) }
+        ck_exp(pointer, out.pointer, count)
         return out.recording("exp", [self]) { g, y in
             self.accumulateGradient { dst, acc in
                 if acc { VectorMath.map3(g.pointer, y.pointer, dst, dst, g.count) { $0 * $1 + $2 } }

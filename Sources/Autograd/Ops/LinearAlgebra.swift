@@ -1,3 +1,5 @@
+import CKernels
+
 /// Matrix products, all through OpenBLAS sgemm.
 extension Tensor {
     /// The matrix product of two 2-D tensors: [M, K] × [K, N] → [M, N].
@@ -34,9 +36,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let po = out.pointer
     if let bias {
         precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
-        // Vector copies, not a `memcpy` call per row: rows are short (128 scalars in the seed's
-        // MLP), and the calls cost more than the copies.
-        for r in 0..<n { RunCopy.copy(from: bias.pointer, to: po + r * outFeatures, count: outFeatures) }
+        ck_broadcast_rows(bias.pointer, n, outFeatures, po)
     }
     BLAS.gemm(transposeB: true, m: n, n: outFeatures, k: inFeatures,
               a: x.pointer, lda: inFeatures, b: weight.pointer, ldb: inFeatures,
@@ -52,10 +52,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         }
         if let bias, bias.requiresGrad {
             bias.accumulateGradient { dst, acc in
-                if !acc { dst.update(repeating: 0, count: outFeatures) }
-                for r in 0..<n {
-                    VectorMath.map2(dst, pg + r * outFeatures, dst, outFeatures) { $0 + $1 }
-                }
+                ck_sum_rows(pg, n, outFeatures, dst, acc ? 1 : 0)
             }
         }
         x.accumulateGradient { dst, acc in

@@ -1,4 +1,5 @@
 import Autograd
+import CKernels
 
 /// Adam and AdamW with PyTorch's bias correction and eps placement:
 ///
@@ -38,18 +39,12 @@ public final class Adam: Optimizer {
         let t = Float(stepCount)
         let bc1 = 1 - pow(beta1, t), bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
         let stepSize = learningRate / bc1
-        let b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay
-        let decay: Float = decoupledWeightDecay ? 1 - learningRate * wd : 1
-        let l2: Float = decoupledWeightDecay ? 0 : wd
-        Lanes.forEachChunk(count) { i, n in
-            let p0 = Lanes.load(p, i, n)
-            let gi = Lanes.load(g, i, n) + l2 * p0
-            let mi = b1 * Lanes.load(m, i, n) + (1 - b1) * gi
-            let vi = b2 * Lanes.load(v, i, n) + (1 - b2) * gi * gi
-            Lanes.store(mi, m, i, n)
-            Lanes.store(vi, v, i, n)
-            Lanes.store(p0 * decay - stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps), p, i, n)
-        }
+        let decay: Float = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
+        let l2: Float = decoupledWeightDecay ? 0 : weightDecay
+        // In C for the AVX2 and AVX-512 clones; the same operations as the rule above, in order.
+        ck_adam_update(p, g, m, v, count, ck_adam_step(step_size: stepSize, beta1: beta1, beta2: beta2,
+                                                       bias_correction2_sqrt: bc2Sqrt, eps: eps,
+                                                       decay: decay, l2: l2))
     }
 }
 

@@ -1,4 +1,5 @@
 import Autograd
+import CKernels
 
 /// Stochastic gradient descent with PyTorch's momentum, dampening, Nesterov and weight decay:
 ///
@@ -26,11 +27,7 @@ public final class SGD: Optimizer {
                                 count: Int, index: Int) {
         let lr = learningRate, wd = weightDecay, mu = momentum
         if mu == 0 {
-            if wd == 0 {
-                VectorMath.map2(p, g, p, count) { $0 - lr * $1 }
-            } else {
-                VectorMath.map2(p, g, p, count) { $0 - lr * ($1 + wd * $0) }
-            }
+            ck_sgd_update(p, g, count, lr, wd)
             return
         }
         let first = !hasState("momentum_buffer", index: index)
