@@ -66,7 +66,20 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0)
 /// sums) do not care about the layout, so the activations can stay channel-major between
 /// convolutions, and each convolution is its three products and nothing else. The gradient
 /// for the input goes straight from the last product into its `grad`.
+///
+/// 3-tap kernels go by Winograd's F(2,3) (``winogradConv1d(channelMajor:weight:bias:padding:)``),
+/// which needs 2/3 of im2col's flops; other kernels by im2col.
 public func conv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
+    precondition(weight.rank == 3, "conv1d: weight \(weight.shape) is not [O, C, K]")
+    if weight.shape[2] == 3 {
+        return winogradConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+    }
+    return im2colConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+}
+
+/// ``conv1d(channelMajor:weight:bias:padding:)`` as im2col + sgemm, for any kernel: the path
+/// for kernels other than 3 taps, and the reference the Winograd path is tested against.
+func im2colConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
     precondition(x.rank == 3, "conv1d: channel-major input \(x.shape) is not [C, N, L]")
     let c = x.shape[0], n = x.shape[1], l = x.shape[2]
     let geometry = ConvolutionGeometry(batch: n, channels: c, length: l, weight: weight, bias: bias, padding: padding)
