@@ -43,6 +43,10 @@ final class WinogradConvolutionTests: XCTestCase {
         Case(channels: 3, batch: 2, length: 5, outChannels: 3, padding: 3, bias: false, seed: 9),
         Case(channels: 16, batch: 4, length: 10, outChannels: 16, padding: 1, bias: true, seed: 10),
         Case(channels: 64, batch: 3, length: 10, outChannels: 64, padding: 1, bias: true, seed: 11),
+        // Several chunks of samples (see `WinogradConvolution.chunkColumns`), the last one short.
+        Case(channels: 3, batch: 60, length: 10, outChannels: 5, padding: 1, bias: true, seed: 12),
+        Case(channels: 4, batch: 70, length: 7, outChannels: 3, padding: 1, bias: false, seed: 13),
+        Case(channels: 2, batch: 45, length: 12, outChannels: 2, padding: 2, bias: true, seed: 14),
     ]
 
     /// The outputs and gradients of one path.

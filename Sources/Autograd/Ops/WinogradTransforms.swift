@@ -15,23 +15,39 @@
 /// or two roundings more than im2col's products, and the results agree with im2col's to a few
 /// ulp of the terms' magnitude (see `WinogradConvolutionTests`).
 ///
-/// Layouts: a source is `rows` runs of `length` scalars ([C, N, L] channel-major: rows = C·N);
+/// Layouts: the transforms work on a chunk of samples of channel-major data. Channel c's part
+/// of the source is `rows` runs (samples) of `length` scalars from `src + c·channelStride`;
 /// tile t of a run covers outputs 2t and 2t + 1 and reads the window starting at 2t + offset.
-/// A transformed tensor is 4 blocks, one per ξ, of `rows·tiles` scalars, tile-major within a
-/// row, so that block ξ is a `[channels, N·tiles]` matrix ready for the product.
+/// The transformed chunk is 4 blocks, one per ξ, each a `[channels, rows·tiles]` matrix (tile
+/// q of channel c at `c·rows·tiles + q`), which is what the products take.
 ///
-/// When a run is exactly `2·tiles` long, tile q of the flattened source starts at 2q + offset
-/// whatever its row, and each transform is one loop over all tiles (which the compiler
-/// vectorizes); the few tiles whose window leaves its row are then redone with zeros outside.
-/// That covers every 3-tap convolution with padding 1 on an even length, the seed's case.
-/// Other lengths go row by row.
+/// The loops go four tiles at a time in `SIMD4` vectors (what the baseline x86-64 target has):
+/// the tiles' windows and outputs interleave at stride 2, which the compiler does not
+/// vectorize by itself, so the loops split and merge even and odd lanes explicitly.
 enum Winograd23 {
     /// The number of tiles that cover `length` outputs.
     static func tiles(covering length: Int) -> Int { (length + 1) / 2 }
 
-    /// ⌊n / 2⌋, also for negative n (where `/` rounds towards zero).
     @inline(__always)
-    private static func floorHalf(_ n: Int) -> Int { n >> 1 }
+    static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
+
+    /// (a₀, b₀, a₁, b₁, …): the two outputs of four tiles in memory order.
+    @inline(__always)
+    static func interleave(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
+    }
 
     // MARK: Weights
 
@@ -63,105 +79,55 @@ enum Winograd23 {
         }
     }
 
-    // MARK: Inputs
-
-    /// V_ξ = Bᵀ·d for every tile: `tiles` windows of 4 per row, starting at 2t + offset, zero
-    /// outside the row.
-    static func transformInput(_ src: UnsafePointer<Float>, rows: Int, length: Int, tiles: Int, offset: Int,
-                               into v: UnsafeMutablePointer<Float>) {
-        let block = rows * tiles
-        // The tiles whose window stays inside its row: first ..< last.
-        let first = min(tiles, max(0, (-offset + 1) / 2))
-        let last = max(first, min(tiles, floorHalf(length - offset - 4) + 1))
-        if length == 2 * tiles {
-            // Interior tiles of all rows in one pass; the flat window 2q + offset … + 3 is the
-            // row's own window for them, and stays inside the buffer for every q in range.
-            let total = rows * length
-            let lowest = max(0, (-offset + 1) / 2)
-            let highest = max(lowest, min(block, floorHalf(total - offset - 4) + 1))
-            inputTiles(src + offset, qs: lowest..<highest, block: block, into: v)
-            for r in 0..<rows where first > 0 || last < tiles {
-                for t in 0..<first { checkedInputTile(src + r * length, length, 2 * t + offset, v, block, r * tiles + t) }
-                for t in last..<tiles { checkedInputTile(src + r * length, length, 2 * t + offset, v, block, r * tiles + t) }
-            }
-        } else {
-            for r in 0..<rows {
-                let row = src + r * length, q0 = r * tiles
-                for t in 0..<first { checkedInputTile(row, length, 2 * t + offset, v, block, q0 + t) }
-                inputTiles(row + offset - 2 * q0, qs: (q0 + first)..<(q0 + last), block: block, into: v)
-                for t in last..<tiles { checkedInputTile(row, length, 2 * t + offset, v, block, q0 + t) }
-            }
-        }
-    }
-
-    /// Tiles `qs`, tile q reading `base[2q ..< 2q + 4]` (in bounds).
-    @inline(__always)
-    private static func inputTiles(_ base: UnsafePointer<Float>, qs: Range<Int>, block: Int,
-                                   into v: UnsafeMutablePointer<Float>) {
-        let v1 = v + block, v2 = v + 2 * block, v3 = v + 3 * block
-        for q in qs {
-            let d = base + 2 * q
-            let d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3]
-            v[q] = d0 - d2
-            v1[q] = d1 + d2
-            v2[q] = d2 - d1
-            v3[q] = d1 - d3
-        }
-    }
-
-    /// One tile whose window may leave the row: positions outside 0..<length read as zero.
-    private static func checkedInputTile(_ row: UnsafePointer<Float>, _ length: Int, _ start: Int,
-                                         _ v: UnsafeMutablePointer<Float>, _ block: Int, _ q: Int) {
-        @inline(__always) func at(_ i: Int) -> Float {
-            let p = start + i
-            return p >= 0 && p < length ? row[p] : 0
-        }
-        let d0 = at(0), d1 = at(1), d2 = at(2), d3 = at(3)
-        v[q] = d0 - d2
-        v[block + q] = d1 + d2
-        v[2 * block + q] = d2 - d1
-        v[3 * block + q] = d1 - d3
-    }
-
     // MARK: Outputs
 
-    /// y = Aᵀ·M per tile: y[2t] = M₀ + M₁ + M₂, y[2t + 1] = M₁ − M₂ − M₃, plus `bias[r / rowsPerBias]`
-    /// when given, written (or with `accumulate`, added) into `rows` runs of `length`; a last
-    /// tile that sticks out of an odd length keeps only its first output.
-    static func transformOutput(_ m: UnsafePointer<Float>, rows: Int, length: Int, tiles: Int,
-                                bias: UnsafePointer<Float>?, rowsPerBias: Int,
-                                into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let block = rows * tiles
-        let m1 = m + block, m2 = m + 2 * block, m3 = m + 3 * block
-        if length == 2 * tiles {
-            // One pass per bias value, so that the offset is a constant of the loop.
-            let groups = bias == nil ? 1 : rows / rowsPerBias
-            let span = block / groups
-            for g in 0..<groups {
-                let b = bias?[g] ?? 0, qs = (g * span)..<((g + 1) * span)
-                if accumulate {
-                    for q in qs {
-                        y[2 * q] += m[q] + m1[q] + m2[q] + b
-                        y[2 * q + 1] += m1[q] - m2[q] - m3[q] + b
-                    }
-                } else {
-                    for q in qs {
-                        y[2 * q] = m[q] + m1[q] + m2[q] + b
-                        y[2 * q + 1] = m1[q] - m2[q] - m3[q] + b
-                    }
-                }
+    /// y = Aᵀ·M per tile: y[2t] = M₀ + M₁ + M₂, y[2t + 1] = M₁ − M₂ − M₃, plus `bias[c]` when
+    /// given, written (or with `accumulate`, added) into channel c's `rows` runs of `length`
+    /// at `y + c·channelStride`; a last tile that sticks out of an odd length keeps only its
+    /// first output.
+    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, rows: Int, length: Int, tiles: Int,
+                                bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, channelStride: Int,
+                                accumulate: Bool) {
+        let count = rows * tiles, stride = channels * count
+        for c in 0..<channels {
+            let m0 = m + c * count, m1 = m0 + stride, m2 = m1 + stride, m3 = m2 + stride
+            let out = y + c * channelStride, b = bias?[c] ?? 0
+            guard length == 2 * tiles else {
+                outputRows(m0, m1, m2, m3, rows: rows, length: length, tiles: tiles, bias: b, into: out,
+                           accumulate: accumulate)
+                continue
             }
-            return
+            // Whole runs of tiles: tile q's outputs are out[2q], out[2q + 1] whatever its row.
+            var q = 0
+            while q + 4 <= count {
+                let n1 = load4(m1 + q), n2 = load4(m2 + q)
+                var pair = interleave(load4(m0 + q) + n1 + n2 + b, n1 - n2 - load4(m3 + q) + b)
+                if accumulate { pair += load8(out + 2 * q) }
+                store(pair, out + 2 * q)
+                q += 4
+            }
+            while q < count {
+                let first = m0[q] + m1[q] + m2[q] + b, second = m1[q] - m2[q] - m3[q] + b
+                out[2 * q] = accumulate ? out[2 * q] + first : first
+                out[2 * q + 1] = accumulate ? out[2 * q + 1] + second : second
+                q += 1
+            }
         }
+    }
+
+    /// ``transformOutput(_:channels:rows:length:tiles:bias:into:channelStride:accumulate:)`` for
+    /// one channel, run by run, for odd lengths.
+    private static func outputRows(_ m0: UnsafePointer<Float>, _ m1: UnsafePointer<Float>, _ m2: UnsafePointer<Float>,
+                                   _ m3: UnsafePointer<Float>, rows: Int, length: Int, tiles: Int, bias: Float,
+                                   into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         for r in 0..<rows {
-            let b = bias?[r / rowsPerBias] ?? 0
             let row = y + r * length
             for t in 0..<tiles {
                 let q = r * tiles + t
-                let first = m[q] + m1[q] + m2[q] + b
+                let first = m0[q] + m1[q] + m2[q] + bias
                 if accumulate { row[2 * t] += first } else { row[2 * t] = first }
                 guard 2 * t + 1 < length else { continue }
-                let second = m1[q] - m2[q] - m3[q] + b
+                let second = m1[q] - m2[q] - m3[q] + bias
                 if accumulate { row[2 * t + 1] += second } else { row[2 * t + 1] = second }
             }
         }
@@ -170,31 +136,38 @@ enum Winograd23 {
     // MARK: Output gradients
 
     /// Z_ξ = A·e for every tile of the output gradient e = (dy[2t], dy[2t + 1]), the second zero
-    /// past an odd length: Z = (e₀, e₀ + e₁, e₀ − e₁, −e₁). With the input's V, Σ_tiles Z_ξ·V_ξ
-    /// is G·dW (the trilinear form of F(2,3) differentiated by the taps).
-    static func transformOutputGradient(_ dy: UnsafePointer<Float>, rows: Int, length: Int, tiles: Int,
-                                        into z: UnsafeMutablePointer<Float>) {
-        let block = rows * tiles
-        let z1 = z + block, z2 = z + 2 * block, z3 = z + 3 * block
-        if length == 2 * tiles {
-            for q in 0..<block {
-                let e0 = dy[2 * q], e1 = dy[2 * q + 1]
-                z[q] = e0
-                z1[q] = e0 + e1
-                z2[q] = e0 - e1
-                z3[q] = -e1
+    /// past an odd length: Z = (e₀, e₀ + e₁, e₀ − e₁, −e₁), laid out like a transformed input.
+    /// With the input's V, Σ_tiles Z_ξ·V_ξ is G·dW (the trilinear form of F(2,3)
+    /// differentiated by the taps).
+    static func transformOutputGradient(_ dy: UnsafePointer<Float>, channels: Int, channelStride: Int, rows: Int,
+                                        length: Int, tiles: Int, into z: UnsafeMutablePointer<Float>) {
+        let count = rows * tiles, stride = channels * count
+        for c in 0..<channels {
+            let z0 = z + c * count, z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride
+            let src = dy + c * channelStride
+            @inline(__always) func write(_ q: Int, _ e0: Float, _ e1: Float) {
+                z0[q] = e0; z1[q] = e0 + e1; z2[q] = e0 - e1; z3[q] = -e1
             }
-            return
-        }
-        for r in 0..<rows {
-            let row = dy + r * length
-            for t in 0..<tiles {
-                let q = r * tiles + t
-                let e0 = row[2 * t], e1 = 2 * t + 1 < length ? row[2 * t + 1] : 0
-                z[q] = e0
-                z1[q] = e0 + e1
-                z2[q] = e0 - e1
-                z3[q] = -e1
+            guard length == 2 * tiles else {
+                for r in 0..<rows {
+                    let row = src + r * length
+                    for t in 0..<tiles { write(r * tiles + t, row[2 * t], 2 * t + 1 < length ? row[2 * t + 1] : 0) }
+                }
+                continue
+            }
+            var q = 0
+            while q + 4 <= count {
+                let e = load8(src + 2 * q)
+                let e0 = e.evenHalf, e1 = e.oddHalf
+                store(e0, z0 + q)
+                store(e0 + e1, z1 + q)
+                store(e0 - e1, z2 + q)
+                store(-e1, z3 + q)
+                q += 4
+            }
+            while q < count {
+                write(q, src[2 * q], src[2 * q + 1])
+                q += 1
             }
         }
     }
