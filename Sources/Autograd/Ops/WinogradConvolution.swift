@@ -1,10 +1,11 @@
-/// A 3-tap, stride-1 convolution on channel-major data by Winograd's F(2,3)
-/// (``Winograd23``): each of its three passes is four matrix products with 2/3 of the im2col
-/// product's columns, so 2/3 of its flops. The seed's ResNet spends most of a training step in
-/// these products, which is why this exists; ``conv1d(channelMajor:weight:bias:padding:)``
-/// takes this path for every 3-tap kernel and keeps im2col for the others.
+/// A 3-tap, stride-1 convolution on channel-major data with Winograd's F(2,3)
+/// (``Winograd23``) for the forward pass and the input gradient: each is four matrix products
+/// with 2/3 of the im2col product's columns, so 2/3 of its flops. The seed's ResNet spends most
+/// of a training step in these products, which is why this exists;
+/// ``conv1d(channelMajor:weight:bias:padding:)`` takes this path for every 3-tap kernel and
+/// keeps im2col for the others.
 ///
-/// The three passes, with U_ξ = G·W (four [O, C] matrices) and tiles of two outputs:
+/// With U_ξ = G·W (four [O, C] matrices) and tiles of two outputs:
 ///
 /// - forward: V_ξ = Bᵀ·(input windows), M_ξ = U_ξ·V_ξ, y = Aᵀ·M + bias.
 /// - input gradient: dx is the correlation of dy with the kernel reversed (as for
@@ -12,15 +13,14 @@
 ///   windows starting at 2t + padding − 2. Reversing the taps maps G·w to the same four
 ///   points with the first and last swapped, so the forward's U serves, transposed in the
 ///   product: M'_ξ = U_σ(ξ)ᵀ·V'_ξ with σ = (3, 1, 2, 0).
-/// - weight gradient: differentiating the F(2,3) identity by the taps gives F(3,2),
-///   dW = Gᵀ·Σ_tiles (A·dy) ⊙ (Bᵀ·x): four products P_ξ = Z_ξ·V_ξᵀ over all tiles.
+/// - weight gradient: not by Winograd (F(3,2) would do it in 4/6 of the flops too, but its
+///   rounding is too coarse for Adam; see ``ShiftedWeightGradient``), by im2col's products.
 ///
 /// Each pass runs over chunks of samples, about ``chunkColumns`` tiles each: a chunk's
 /// transformed values (4 per 2 positions, twice the data they come from) are written, multiplied
 /// and read back while they are still in the core's cache, instead of going out to memory and
 /// back for the whole batch at once. That makes the transforms several times cheaper and lets
-/// the products run at their in-cache rate. The same reason has backward transform the input
-/// again rather than keep V from the forward pass.
+/// the products run at their in-cache rate.
 struct WinogradConvolution {
     let geometry: ConvolutionGeometry
 
@@ -97,32 +97,27 @@ struct WinogradConvolution {
     typealias Destination = (pointer: UnsafeMutablePointer<Float>, accumulate: Bool)
 
     /// The weight's and the input's gradients from the output gradient `dy` [O, N, L_out],
-    /// chunk by chunk: dW (+)= Gᵀ·Σ Z_ξ·V_ξᵀ, Z the output gradient at the transform points;
-    /// dx (+)= Aᵀ·(U_σ(ξ)ᵀ·V'_ξ), V' the output gradient's windows at the transform points,
-    /// the correlation of dy with the reversed kernel. Either destination may be absent.
+    /// chunk by chunk: dx (+)= Aᵀ·(U_σ(ξ)ᵀ·V'_ξ), V' the output gradient's windows at the
+    /// transform points, the correlation of dy with the reversed kernel; dW by
+    /// ``ShiftedWeightGradient`` (im2col's sums, see there why not Winograd's), or by im2col
+    /// when the convolution changes the length. Either destination may be absent.
     func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, u: TensorStorage, weight dw: Destination?,
                   input dx: Destination?) {
         let g = geometry, o = g.outChannels, c = g.channels
-        let tiles = outputTiles, xTiles = inputTiles, most = chunkSamples
-        let z = dw == nil ? nil : TensorStorage(uninitializedCount: 4 * o * most * tiles)
-        let v = dw == nil ? nil : TensorStorage(uninitializedCount: 4 * c * most * tiles)
-        let p = dw == nil ? nil : TensorStorage(uninitializedCount: 4 * o * c)
+        let xTiles = inputTiles, most = chunkSamples
+        var shifted = dw.map { _ in ShiftedWeightGradient(geometry: g) }
+        if let dw, !ShiftedWeightGradient.applies(to: g) {
+            let cols = g.makePatches(g.inputPatches) { $0.update(from: x, count: c * g.inputColumns) }
+            g.weightGradient(dy: dy, cols: cols, into: dw.pointer, accumulate: dw.accumulate)
+            shifted = nil
+        }
+        let scratch = shifted == nil ? nil : TensorStorage(uninitializedCount: o * most * g.length)
+        let p = shifted == nil ? nil : TensorStorage(uninitializedCount: g.kernel * o * c)
         let vy = dx == nil ? nil : TensorStorage(uninitializedCount: 4 * o * most * xTiles)
         let m = dx == nil ? nil : TensorStorage(uninitializedCount: 4 * c * most * xTiles)
         for (index, samples) in chunks.enumerated() {
-            if let z, let v, let p {
-                let columns = samples.count * tiles
-                Winograd23.transformOutputGradient(dy + samples.lowerBound * g.outputLength, channels: o,
-                                                   channelStride: g.batch * g.outputLength, rows: samples.count,
-                                                   length: g.outputLength, tiles: tiles, into: z.base)
-                transformWindows(x, channels: c, length: g.length, tiles: tiles, offset: -g.padding,
-                                 samples: samples, into: v.base)
-                for xi in 0..<4 {
-                    // The chunks' products add up in P (beta 1 after the first).
-                    BLAS.gemm(transposeB: true, m: o, n: c, k: columns, a: z.base + xi * o * columns, lda: columns,
-                              b: v.base + xi * c * columns, ldb: columns, beta: index == 0 ? 0 : 1,
-                              c: p.base + xi * o * c, ldc: c)
-                }
+            if let shifted, let scratch, let p {
+                shifted.accumulate(dy: dy, x: x, samples: samples, scratch: scratch.base, into: p.base, first: index == 0)
             }
             if let dx, let vy, let m {
                 let columns = samples.count * xTiles
@@ -140,10 +135,10 @@ struct WinogradConvolution {
                                  into: dx.pointer, accumulate: dx.accumulate)
             }
         }
-        if let dw, let p {
-            Winograd23.untransformWeightGradient(p.base, count: o * c, into: dw.pointer, accumulate: dw.accumulate)
+        if let dw, let shifted, let p {
+            shifted.finish(p.base, into: dw.pointer, accumulate: dw.accumulate)
         }
-        withExtendedLifetime((u, z, v, p, vy, m)) {}
+        withExtendedLifetime((u, scratch, p, vy, m)) {}
     }
 }
 

@@ -63,22 +63,6 @@ enum Winograd23 {
         }
     }
 
-    /// dW[o, c, k] (+)= Σ_ξ G[ξ, k]·P_ξ[o, c], the transpose of ``transformWeight(_:count:into:)``:
-    /// it takes the per-point products of the weight gradient back to the taps.
-    static func untransformWeightGradient(_ p: UnsafePointer<Float>, count: Int, into dw: UnsafeMutablePointer<Float>,
-                                          accumulate: Bool) {
-        for i in 0..<count {
-            let p0 = p[i], p1 = p[count + i], p2 = p[2 * count + i], p3 = p[3 * count + i]
-            let sum = 0.5 * (p1 + p2)
-            let k0 = p0 + sum, k1 = 0.5 * (p1 - p2), k2 = sum + p3
-            if accumulate {
-                dw[3 * i] += k0; dw[3 * i + 1] += k1; dw[3 * i + 2] += k2
-            } else {
-                dw[3 * i] = k0; dw[3 * i + 1] = k1; dw[3 * i + 2] = k2
-            }
-        }
-    }
-
     // MARK: Outputs
 
     /// y = Aᵀ·M per tile: y[2t] = M₀ + M₁ + M₂, y[2t + 1] = M₁ − M₂ − M₃, plus `bias[c]` when
@@ -129,45 +113,6 @@ enum Winograd23 {
                 guard 2 * t + 1 < length else { continue }
                 let second = m1[q] - m2[q] - m3[q] + bias
                 if accumulate { row[2 * t + 1] += second } else { row[2 * t + 1] = second }
-            }
-        }
-    }
-
-    // MARK: Output gradients
-
-    /// Z_ξ = A·e for every tile of the output gradient e = (dy[2t], dy[2t + 1]), the second zero
-    /// past an odd length: Z = (e₀, e₀ + e₁, e₀ − e₁, −e₁), laid out like a transformed input.
-    /// With the input's V, Σ_tiles Z_ξ·V_ξ is G·dW (the trilinear form of F(2,3)
-    /// differentiated by the taps).
-    static func transformOutputGradient(_ dy: UnsafePointer<Float>, channels: Int, channelStride: Int, rows: Int,
-                                        length: Int, tiles: Int, into z: UnsafeMutablePointer<Float>) {
-        let count = rows * tiles, stride = channels * count
-        for c in 0..<channels {
-            let z0 = z + c * count, z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride
-            let src = dy + c * channelStride
-            @inline(__always) func write(_ q: Int, _ e0: Float, _ e1: Float) {
-                z0[q] = e0; z1[q] = e0 + e1; z2[q] = e0 - e1; z3[q] = -e1
-            }
-            guard length == 2 * tiles else {
-                for r in 0..<rows {
-                    let row = src + r * length
-                    for t in 0..<tiles { write(r * tiles + t, row[2 * t], 2 * t + 1 < length ? row[2 * t + 1] : 0) }
-                }
-                continue
-            }
-            var q = 0
-            while q + 4 <= count {
-                let e = load8(src + 2 * q)
-                let e0 = e.evenHalf, e1 = e.oddHalf
-                store(e0, z0 + q)
-                store(e0 + e1, z1 + q)
-                store(e0 - e1, z2 + q)
-                store(-e1, z3 + q)
-                q += 4
-            }
-            while q < count {
-                write(q, src[2 * q], src[2 * q + 1])
-                q += 1
             }
         }
     }

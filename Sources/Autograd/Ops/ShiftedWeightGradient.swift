@@ -1,0 +1,78 @@
+/// The weight gradient of a convolution that keeps the length (padding (K − 1)/2), as one
+/// product per tap of the output gradient with the input shifted, chunk by chunk of samples:
+///
+///     dW[o, c, k] = Σ_{n,t} dy[o, n, t]·x[c, n, t + s],   s = k − padding
+///
+/// These are exactly im2col's products and sums, without building the patches: on
+/// channel-major data `[C, N·L]` the shifted input is the same matrix read from `s` columns
+/// further on. Only the pairs that would reach into the neighbouring sample are wrong; they are
+/// removed by zeroing, in a copy of the output gradient, the |s| positions of each sample that
+/// would make them (an exact zero, so the sums are the ones im2col forms).
+///
+/// Why not Winograd here, as for the forward pass and the input gradient: F(3,2) computes each
+/// tap's gradient as a difference of sums that contain the other taps' terms, so its rounding
+/// error scales with the largest tap's gradient rather than the tap's own. Adam divides each
+/// update by the gradient's own size and turns that into visible parameter differences: the
+/// two-block ResNet's 10 Adam steps drifted 1.4e-5 from PyTorch's, 30 times the golden test's
+/// tolerance, while im2col's sums stay within it.
+struct ShiftedWeightGradient {
+    let geometry: ConvolutionGeometry
+
+    /// Whether the convolution keeps its length, so that input and output gradient share the
+    /// column layout the shifts rely on.
+    static func applies(to geometry: ConvolutionGeometry) -> Bool { geometry.outputLength == geometry.length }
+
+    /// P_k (+)= dy·x_sᵀ over `samples`, P the K blocks of [O, C] in `p` (written when `first`,
+    /// else added to). `scratch` holds O·samples·L scalars.
+    func accumulate(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, samples: Range<Int>,
+                    scratch: UnsafeMutablePointer<Float>, into p: UnsafeMutablePointer<Float>, first: Bool) {
+        let g = geometry, o = g.outChannels, c = g.channels, l = g.length, ld = g.batch * l
+        let columns = samples.count * l, start = samples.lowerBound * l
+        let beta: Float = first ? 0 : 1
+        for row in 0..<o { (scratch + row * columns).update(from: dy + row * ld + start, count: columns) }
+        for k in 0..<g.kernel {
+            let s = k - g.padding, block = p + k * o * c
+            if s == 0 {
+                BLAS.gemm(transposeB: true, m: o, n: c, k: columns, a: dy + start, lda: ld, b: x + start, ldb: ld,
+                          beta: beta, c: block, ldc: c)
+                continue
+            }
+            // Output positions t whose t + s leaves the sample: the first −s, or the last s.
+            let edge = s < 0 ? 0..<min(-s, l) : max(l - s, 0)..<l
+            setEdges(scratch, edge, rows: o, columns: columns, from: nil)
+            // Column j of the product pairs dy's column j with x's column j + s; the columns
+            // whose partner lies outside the chunk are edge positions (zero), so they are left
+            // out of the product, which also keeps every read inside the buffers.
+            let skip = min(abs(s), columns)
+            BLAS.gemm(transposeB: true, m: o, n: c, k: columns - skip, a: scratch + (s < 0 ? skip : 0), lda: columns,
+                      b: x + start + (s < 0 ? 0 : skip), ldb: ld, beta: beta, c: block, ldc: c)
+            setEdges(scratch, edge, rows: o, columns: columns, from: dy + start)
+        }
+    }
+
+    /// Sets the `edge` positions of every sample in the chunk copy (rows of `columns`) to zero,
+    /// or back to the output gradient's values from `source` (rows `batch·length` apart).
+    private func setEdges(_ scratch: UnsafeMutablePointer<Float>, _ edge: Range<Int>, rows: Int, columns: Int,
+                          from source: UnsafePointer<Float>?) {
+        let l = geometry.length, ld = geometry.batch * l
+        for row in 0..<rows {
+            let dst = scratch + row * columns, src = source.map { $0 + row * ld }
+            var sample = 0
+            while sample < columns {
+                for t in edge { dst[sample + t] = src?[sample + t] ?? 0 }
+                sample += l
+            }
+        }
+    }
+
+    /// dW[o, c, k] (+)= P_k[o, c].
+    func finish(_ p: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let count = geometry.outChannels * geometry.channels, kernel = geometry.kernel
+        for i in 0..<count {
+            for k in 0..<kernel {
+                let value = p[k * count + i]
+                dw[i * kernel + k] = accumulate ? dw[i * kernel + k] + value : value
+            }
+        }
+    }
+}
