@@ -56,11 +56,14 @@ struct ShiftedWeightGradient {
                           from source: UnsafePointer<Float>?) {
         let l = geometry.length, ld = geometry.batch * l
         for row in 0..<rows {
-            let dst = scratch + row * columns, src = source.map { $0 + row * ld }
-            var sample = 0
-            while sample < columns {
-                for t in edge { dst[sample + t] = src?[sample + t] ?? 0 }
-                sample += l
+            let dst = scratch + row * columns
+            for t in edge {
+                if let source {
+                    let src = source + row * ld
+                    for i in Swift.stride(from: t, to: columns, by: l) { dst[i] = src[i] }
+                } else {
+                    for i in Swift.stride(from: t, to: columns, by: l) { dst[i] = 0 }
+                }
             }
         }
     }
@@ -68,10 +71,12 @@ struct ShiftedWeightGradient {
     /// dW[o, c, k] (+)= P_k[o, c].
     func finish(_ p: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let count = geometry.outChannels * geometry.channels, kernel = geometry.kernel
-        for i in 0..<count {
-            for k in 0..<kernel {
-                let value = p[k * count + i]
-                dw[i * kernel + k] = accumulate ? dw[i * kernel + k] + value : value
+        for k in 0..<kernel {
+            let block = p + k * count
+            if accumulate {
+                for i in 0..<count { dw[i * kernel + k] += block[i] }
+            } else {
+                for i in 0..<count { dw[i * kernel + k] = block[i] }
             }
         }
     }

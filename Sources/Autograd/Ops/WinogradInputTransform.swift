@@ -42,8 +42,8 @@ extension Winograd23 {
         }
         var t = SIMD4<Int32>(0, 1, 2, 3)
         // The first group's window would start before the source; it goes tile by tile.
-        var q = min(4, count)
-        for first in 0..<q { checkedTile(src, length: length, tiles: tiles, offset: -1, q: first, into: v, stride: stride) }
+        var q = 4
+        for first in 0..<q { checkedTile(src, length: length, t: first, offset: -1, into: v, stride: stride, q: first) }
         t = next(t)
         while q + 4 <= count && 2 * q + 9 <= total {
             let a = load8(src + 2 * q - 1), b = load8(src + 2 * q + 1)
@@ -56,9 +56,13 @@ extension Winograd23 {
             q += 4
             t = next(t)
         }
+        // The last few tiles, whose loads would run past the source.
+        var row = q / tiles, column = q % tiles
         while q < count {
-            checkedTile(src, length: length, tiles: tiles, offset: -1, q: q, into: v, stride: stride)
+            checkedTile(src + row * length, length: length, t: column, offset: -1, into: v, stride: stride, q: q)
             q += 1
+            column += 1
+            if column == tiles { row += 1; column = 0 }
         }
     }
 
@@ -73,8 +77,9 @@ extension Winograd23 {
         let v1 = v + stride, v2 = v1 + stride, v3 = v2 + stride
         for r in 0..<rows {
             let q0 = r * tiles
+            let row = src + r * length
             for t in 0..<first {
-                checkedTile(src, length: length, tiles: tiles, offset: offset, q: q0 + t, into: v, stride: stride)
+                checkedTile(row, length: length, t: t, offset: offset, into: v, stride: stride, q: q0 + t)
             }
             // Tile q reads base[2q ..< 2q + 4].
             let base = src + r * length + offset - 2 * q0
@@ -89,16 +94,18 @@ extension Winograd23 {
                 q += 4
             }
             while q < q0 + tiles {
-                checkedTile(src, length: length, tiles: tiles, offset: offset, q: q, into: v, stride: stride)
+                checkedTile(row, length: length, t: q - q0, offset: offset, into: v, stride: stride, q: q)
                 q += 1
             }
         }
     }
 
-    /// Tile q (row q / tiles) with every position checked: outside 0..<length reads zero.
-    private static func checkedTile(_ src: UnsafePointer<Float>, length: Int, tiles: Int, offset: Int, q: Int,
-                                    into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let row = src + (q / tiles) * length, start = 2 * (q % tiles) + offset
+    /// Tile t of the run at `row`, stored as tile q, with every position checked: outside
+    /// 0..<length reads zero.
+    @inline(__always)
+    private static func checkedTile(_ row: UnsafePointer<Float>, length: Int, t: Int, offset: Int,
+                                    into v: UnsafeMutablePointer<Float>, stride: Int, q: Int) {
+        let start = 2 * t + offset
         @inline(__always) func at(_ i: Int) -> Float {
             let p = start + i
             return p >= 0 && p < length ? row[p] : 0
