@@ -77,6 +77,23 @@ public func conv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, paddin
     return im2colConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
 }
 
+/// relu(``conv1d(channelMajor:weight:bias:padding:)`` + `residual`), `residual` optional and
+/// shaped like the output: a residual block's last step, or a convolution followed by ReLU.
+///
+/// For 3-tap kernels the sum and the activation happen as the Winograd output transform writes
+/// the output, and backward masks the gradient once for both: two fewer passes over the
+/// activations and two fewer graph nodes each way. Other kernels compose the three ops.
+public func conv1dReLU(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0,
+                       residual: Tensor? = nil) -> Tensor {
+    precondition(weight.rank == 3, "conv1d: weight \(weight.shape) is not [O, C, K]")
+    if weight.shape[2] == 3 {
+        return winogradConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding, residual: residual,
+                              relu: true)
+    }
+    let y = im2colConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+    return (residual.map { y + $0 } ?? y).relu()
+}
+
 /// ``conv1d(channelMajor:weight:bias:padding:)`` as im2col + sgemm, for any kernel: the path
 /// for kernels other than 3 taps, and the reference the Winograd path is tested against.
 func im2colConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {

@@ -64,18 +64,21 @@ struct WinogradConvolution {
     }
 
     /// The inverse: four blocks of [channels, samples·tiles] into `samples` of the
-    /// channel-major `[channels, N, length]` destination, plus `bias[c]` on channel c.
+    /// channel-major `[channels, N, length]` destination, plus `bias[c]` on channel c, plus
+    /// `residual` (laid out like the destination), then ReLU when `relu`.
     private func untransformTiles(_ m: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int,
-                                  samples: Range<Int>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
-                                  accumulate: Bool) {
+                                  samples: Range<Int>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil,
+                                  relu: Bool = false, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let start = samples.lowerBound * length
         Winograd23.transformOutput(m, channels: channels, rows: samples.count, length: length, tiles: tiles, bias: bias,
-                                   into: y + samples.lowerBound * length, channelStride: geometry.batch * length,
-                                   accumulate: accumulate)
+                                   residual: residual.map { $0 + start }, relu: relu, into: y + start,
+                                   channelStride: geometry.batch * length, accumulate: accumulate)
     }
 
-    /// y[O, N, L_out] = Aᵀ·(U_ξ·V_ξ) + bias, x channel-major `[C, N, L]`.
+    /// y[O, N, L_out] = Aᵀ·(U_ξ·V_ξ) + bias, x channel-major `[C, N, L]`; with `residual`
+    /// ([O, N, L_out]) and `relu`, y = relu(that + residual) (see ``conv1dReLU(channelMajor:weight:bias:padding:residual:)``).
     func forward(_ x: UnsafePointer<Float>, u: TensorStorage, bias: UnsafePointer<Float>?,
-                 into y: UnsafeMutablePointer<Float>) {
+                 residual: UnsafePointer<Float>? = nil, relu: Bool = false, into y: UnsafeMutablePointer<Float>) {
         let g = geometry, o = g.outChannels, c = g.channels, tiles = outputTiles
         let v = TensorStorage(uninitializedCount: 4 * c * chunkSamples * tiles)
         let m = TensorStorage(uninitializedCount: 4 * o * chunkSamples * tiles)
@@ -88,7 +91,7 @@ struct WinogradConvolution {
                           ldb: columns, c: m.base + xi * o * columns, ldc: columns)
             }
             untransformTiles(m.base, channels: o, length: g.outputLength, tiles: tiles, samples: samples, bias: bias,
-                             into: y, accumulate: false)
+                             residual: residual, relu: relu, into: y, accumulate: false)
         }
         withExtendedLifetime((u, v, m)) {}
     }
@@ -145,30 +148,49 @@ struct WinogradConvolution {
 /// ``conv1d(channelMajor:weight:bias:padding:)`` by Winograd F(2,3); only for 3-tap kernels
 /// (``WinogradConvolution/applies(to:)``). Internal so that tests can compare it with
 /// ``im2colConv1d(channelMajor:weight:bias:padding:)``.
-func winogradConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
+///
+/// With `residual` and `relu` it is ``conv1dReLU(channelMajor:weight:bias:padding:residual:)``:
+/// relu(conv + residual), the sum and the activation applied as the output leaves the
+/// transform. Backward masks the output gradient once, dz = g·[y > 0] (y > 0 exactly where
+/// the activation's input is), and sends dz to the convolution and to the residual.
+func winogradConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, residual: Tensor? = nil,
+                    relu: Bool = false) -> Tensor {
     precondition(x.rank == 3, "conv1d: channel-major input \(x.shape) is not [C, N, L]")
     let geometry = ConvolutionGeometry(batch: x.shape[1], channels: x.shape[0], length: x.shape[2], weight: weight,
                                        bias: bias, padding: padding)
     precondition(WinogradConvolution.applies(to: geometry), "conv1d: Winograd F(2,3) needs 3 taps, not \(weight.shape)")
+    let shape = [geometry.outChannels, geometry.batch, geometry.outputLength]
+    if let residual { precondition(residual.shape == shape, "conv1d: residual \(residual.shape) for output \(shape)") }
     let winograd = WinogradConvolution(geometry: geometry)
     let u = winograd.transformedWeight(weight)
-    let out = Tensor(uninitialized: [geometry.outChannels, geometry.batch, geometry.outputLength])
-    winograd.forward(x.pointer, u: u, bias: bias?.pointer, into: out.pointer)
+    let out = Tensor(uninitialized: shape)
+    winograd.forward(x.pointer, u: u, bias: bias?.pointer, residual: residual?.pointer, relu: relu, into: out.pointer)
 
-    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return out.recording("conv1d(channelMajor, Winograd)", inputs) { g, _ in
+    let inputs = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+    return out.recording(relu ? "conv1dReLU(channelMajor, Winograd)" : "conv1d(channelMajor, Winograd)", inputs) { g, y in
+        let dz = relu ? reluGradient(g, output: y) : g
         if let bias, bias.requiresGrad {
             bias.accumulateGradient { dst, acc in
-                sumRows(g.pointer, rows: geometry.outChannels, count: geometry.outputColumns, into: dst, accumulate: acc)
+                sumRows(dz.pointer, rows: geometry.outChannels, count: geometry.outputColumns, into: dst, accumulate: acc)
             }
         }
         // Both gradients in one pass over the chunks, each chunk of dy read while in cache.
         withGradientDestination(weight) { dw in
             withGradientDestination(x) { dx in
-                winograd.backward(dy: g.pointer, x: x.pointer, u: u, weight: dw, input: dx)
+                winograd.backward(dy: dz.pointer, x: x.pointer, u: u, weight: dw, input: dx)
             }
         }
+        // Last: the residual may take dz's storage as its gradient, and may be x itself.
+        residual?.accumulateGradient(taking: dz)
     }
+}
+
+/// g where the ReLU's output y is positive, else 0: the gradient through relu, from its output.
+private func reluGradient(_ g: Tensor, output y: Tensor) -> Tensor {
+    let dz = Tensor(uninitialized: g.shape)
+    let zero = VectorMath.Vector(repeating: 0)
+    VectorMath.map2(g.pointer, y.pointer, dz.pointer, g.count) { g, y in zero.replacing(with: g, where: y .> zero) }
+    return dz
 }
 
 /// Calls `body` with `t`'s gradient destination (see `Tensor.accumulateGradient(_:)`), or with

@@ -69,16 +69,20 @@ enum Winograd23 {
     /// given, written (or with `accumulate`, added) into channel c's `rows` runs of `length`
     /// at `y + c·channelStride`; a last tile that sticks out of an odd length keeps only its
     /// first output.
+    ///
+    /// A fused epilogue for a residual block: `residual` (laid out like y) is added, and with
+    /// `relu` the result goes through max(·, 0) (NaN stays NaN, as in `Tensor.relu()`), while
+    /// the values are still in registers rather than in two more passes over memory.
     static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, rows: Int, length: Int, tiles: Int,
-                                bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, channelStride: Int,
-                                accumulate: Bool) {
+                                bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+                                into y: UnsafeMutablePointer<Float>, channelStride: Int, accumulate: Bool) {
         let count = rows * tiles, stride = channels * count
         for c in 0..<channels {
             let m0 = m + c * count, m1 = m0 + stride, m2 = m1 + stride, m3 = m2 + stride
-            let out = y + c * channelStride, b = bias?[c] ?? 0
+            let out = y + c * channelStride, b = bias?[c] ?? 0, add = residual.map { $0 + c * channelStride }
             guard length == 2 * tiles else {
-                outputRows(m0, m1, m2, m3, rows: rows, length: length, tiles: tiles, bias: b, into: out,
-                           accumulate: accumulate)
+                outputRows(m0, m1, m2, m3, rows: rows, length: length, tiles: tiles, bias: b, residual: add, relu: relu,
+                           into: out, accumulate: accumulate)
                 continue
             }
             // Whole runs of tiles: tile q's outputs are out[2q], out[2q + 1] whatever its row.
@@ -86,33 +90,37 @@ enum Winograd23 {
             while q + 4 <= count {
                 let n1 = load4(m1 + q), n2 = load4(m2 + q)
                 var pair = interleave(load4(m0 + q) + n1 + n2 + b, n1 - n2 - load4(m3 + q) + b)
+                if let add { pair += load8(add + 2 * q) }
+                if relu { pair.replace(with: 0, where: pair .< 0) }
                 if accumulate { pair += load8(out + 2 * q) }
                 store(pair, out + 2 * q)
                 q += 4
             }
             while q < count {
-                let first = m0[q] + m1[q] + m2[q] + b, second = m1[q] - m2[q] - m3[q] + b
-                out[2 * q] = accumulate ? out[2 * q] + first : first
-                out[2 * q + 1] = accumulate ? out[2 * q + 1] + second : second
+                for (i, value) in [m0[q] + m1[q] + m2[q] + b, m1[q] - m2[q] - m3[q] + b].enumerated() {
+                    let z = value + (add?[2 * q + i] ?? 0), v = relu && z < 0 ? 0 : z
+                    out[2 * q + i] = accumulate ? out[2 * q + i] + v : v
+                }
                 q += 1
             }
         }
     }
 
-    /// ``transformOutput(_:channels:rows:length:tiles:bias:into:channelStride:accumulate:)`` for
-    /// one channel, run by run, for odd lengths.
+    /// ``transformOutput(_:channels:rows:length:tiles:bias:residual:relu:into:channelStride:accumulate:)``
+    /// for one channel, run by run, for odd lengths.
     private static func outputRows(_ m0: UnsafePointer<Float>, _ m1: UnsafePointer<Float>, _ m2: UnsafePointer<Float>,
                                    _ m3: UnsafePointer<Float>, rows: Int, length: Int, tiles: Int, bias: Float,
-                                   into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                                   residual: UnsafePointer<Float>?, relu: Bool, into y: UnsafeMutablePointer<Float>,
+                                   accumulate: Bool) {
         for r in 0..<rows {
-            let row = y + r * length
             for t in 0..<tiles {
                 let q = r * tiles + t
-                let first = m0[q] + m1[q] + m2[q] + bias
-                if accumulate { row[2 * t] += first } else { row[2 * t] = first }
-                guard 2 * t + 1 < length else { continue }
-                let second = m1[q] - m2[q] - m3[q] + bias
-                if accumulate { row[2 * t + 1] += second } else { row[2 * t + 1] = second }
+                for (i, value) in [m0[q] + m1[q] + m2[q] + bias, m1[q] - m2[q] - m3[q] + bias].enumerated() {
+                    let at = r * length + 2 * t + i
+                    guard 2 * t + i < length else { continue }
+                    let z = value + (residual?[at] ?? 0), v = relu && z < 0 ? 0 : z
+                    y[at] = accumulate ? y[at] + v : v
+                }
             }
         }
     }
