@@ -117,7 +117,8 @@ final class WinogradConvolutionTests: XCTestCase {
     func worstRatio(_ c: Case, winogradWeight: [Float]? = nil) -> Double {
         let fast = run(Self.winograd, c, weight: winogradWeight), reference = run(Self.im2col, c)
         let scale = magnitudes(c)
-        XCTAssertEqual(fast.db, reference.db, "db is the same row sum on both paths. \(c)")
+        // db: row sums on both paths, chunk by chunk on this one; both add Float lanes in Double.
+        assertClose(fast.db, reference.db, absolute: 0, relative: 1e-6, "db. \(c)")
         return max(worstRatio(fast.y, reference.y, scale: scale.y, terms: 3 * c.channels),
                    worstRatio(fast.dx, reference.dx, scale: scale.dx, terms: 3 * c.outChannels),
                    worstRatio(fast.dw, reference.dw, scale: scale.dw, terms: 3 * c.batch * c.outputLength))

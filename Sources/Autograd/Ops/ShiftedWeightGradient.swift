@@ -6,8 +6,8 @@
 /// These are exactly im2col's products and sums, without building the patches: on
 /// channel-major data `[C, N·L]` the shifted input is the same matrix read from `s` columns
 /// further on. Only the pairs that would reach into the neighbouring sample are wrong; they are
-/// removed by zeroing, in a copy of the output gradient, the |s| positions of each sample that
-/// would make them (an exact zero, so the sums are the ones im2col forms).
+/// removed by zeroing, in the chunk's copy of the output gradient, the |s| positions of each
+/// sample that would make them (an exact zero, so the sums are the ones im2col forms).
 ///
 /// Why not Winograd here, as for the forward pass and the input gradient: F(3,2) computes each
 /// tap's gradient as a difference of sums that contain the other taps' terms, so its rounding
@@ -23,47 +23,39 @@ struct ShiftedWeightGradient {
     static func applies(to geometry: ConvolutionGeometry) -> Bool { geometry.outputLength == geometry.length }
 
     /// P_k (+)= dy·x_sᵀ over `samples`, P the K blocks of [O, C] in `p` (written when `first`,
-    /// else added to). `scratch` holds O·samples·L scalars.
-    func accumulate(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, samples: Range<Int>,
-                    scratch: UnsafeMutablePointer<Float>, into p: UnsafeMutablePointer<Float>, first: Bool) {
+    /// else added to). `dy` is the chunk's output gradient, [O, samples·L], which is changed
+    /// while this runs (its edges zeroed, in turn) and left as it was; `saved` holds
+    /// O·samples·padding scalars.
+    func accumulate(dy: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, samples: Range<Int>,
+                    saved: UnsafeMutablePointer<Float>, into p: UnsafeMutablePointer<Float>, first: Bool) {
         let g = geometry, o = g.outChannels, c = g.channels, l = g.length, ld = g.batch * l
         let columns = samples.count * l, start = samples.lowerBound * l
         let beta: Float = first ? 0 : 1
-        for row in 0..<o { (scratch + row * columns).update(from: dy + row * ld + start, count: columns) }
         for k in 0..<g.kernel {
             let s = k - g.padding, block = p + k * o * c
-            if s == 0 {
-                BLAS.gemm(transposeB: true, m: o, n: c, k: columns, a: dy + start, lda: ld, b: x + start, ldb: ld,
-                          beta: beta, c: block, ldc: c)
-                continue
-            }
             // Output positions t whose t + s leaves the sample: the first −s, or the last s.
             let edge = s < 0 ? 0..<min(-s, l) : max(l - s, 0)..<l
-            setEdges(scratch, edge, rows: o, columns: columns, from: nil)
+            swapEdges(dy, edge, rows: o, columns: columns, saved: saved, restoring: false)
             // Column j of the product pairs dy's column j with x's column j + s; the columns
             // whose partner lies outside the chunk are edge positions (zero), so they are left
             // out of the product, which also keeps every read inside the buffers.
             let skip = min(abs(s), columns)
-            BLAS.gemm(transposeB: true, m: o, n: c, k: columns - skip, a: scratch + (s < 0 ? skip : 0), lda: columns,
+            BLAS.gemm(transposeB: true, m: o, n: c, k: columns - skip, a: dy + (s < 0 ? skip : 0), lda: columns,
                       b: x + start + (s < 0 ? 0 : skip), ldb: ld, beta: beta, c: block, ldc: c)
-            setEdges(scratch, edge, rows: o, columns: columns, from: dy + start)
+            swapEdges(dy, edge, rows: o, columns: columns, saved: saved, restoring: true)
         }
     }
 
-    /// Sets the `edge` positions of every sample in the chunk copy (rows of `columns`) to zero,
-    /// or back to the output gradient's values from `source` (rows `batch·length` apart).
-    private func setEdges(_ scratch: UnsafeMutablePointer<Float>, _ edge: Range<Int>, rows: Int, columns: Int,
-                          from source: UnsafePointer<Float>?) {
-        let l = geometry.length, ld = geometry.batch * l
-        for row in 0..<rows {
-            let dst = scratch + row * columns
-            for t in edge {
-                if let source {
-                    let src = source + row * ld
-                    for i in Swift.stride(from: t, to: columns, by: l) { dst[i] = src[i] }
-                } else {
-                    for i in Swift.stride(from: t, to: columns, by: l) { dst[i] = 0 }
-                }
+    /// Moves the `edge` positions of every sample (rows of `columns`) to `saved` and zeroes
+    /// them, or with `restoring` puts them back.
+    private func swapEdges(_ dy: UnsafeMutablePointer<Float>, _ edge: Range<Int>, rows: Int, columns: Int,
+                           saved: UnsafeMutablePointer<Float>, restoring: Bool) {
+        let l = geometry.length
+        var next = saved
+        for t in edge {
+            for i in Swift.stride(from: t, to: rows * columns, by: l) {
+                if restoring { dy[i] = next.pointee } else { next.pointee = dy[i]; dy[i] = 0 }
+                next += 1
             }
         }
     }

@@ -56,7 +56,7 @@ struct WinogradConvolution {
 
     /// Transforms `samples` of the channel-major `[channels, N, length]` source into four
     /// blocks of [channels, samples·tiles].
-    private func transformWindows(_ src: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int, offset: Int,
+    func transformWindows(_ src: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int, offset: Int,
                                   samples: Range<Int>, into v: UnsafeMutablePointer<Float>) {
         Winograd23.transformInput(src + samples.lowerBound * length, channels: channels,
                                   channelStride: geometry.batch * length, rows: samples.count, length: length,
@@ -66,7 +66,7 @@ struct WinogradConvolution {
     /// The inverse: four blocks of [channels, samples·tiles] into `samples` of the
     /// channel-major `[channels, N, length]` destination, plus `bias[c]` on channel c, plus
     /// `residual` (laid out like the destination), then ReLU when `relu`.
-    private func untransformTiles(_ m: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int,
+    func untransformTiles(_ m: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int,
                                   samples: Range<Int>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil,
                                   relu: Bool = false, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let start = samples.lowerBound * length
@@ -95,54 +95,6 @@ struct WinogradConvolution {
         }
         withExtendedLifetime((u, v, m)) {}
     }
-
-    /// A gradient destination and whether it already holds a gradient to add to.
-    typealias Destination = (pointer: UnsafeMutablePointer<Float>, accumulate: Bool)
-
-    /// The weight's and the input's gradients from the output gradient `dy` [O, N, L_out],
-    /// chunk by chunk: dx (+)= Aᵀ·(U_σ(ξ)ᵀ·V'_ξ), V' the output gradient's windows at the
-    /// transform points, the correlation of dy with the reversed kernel; dW by
-    /// ``ShiftedWeightGradient`` (im2col's sums, see there why not Winograd's), or by im2col
-    /// when the convolution changes the length. Either destination may be absent.
-    func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, u: TensorStorage, weight dw: Destination?,
-                  input dx: Destination?) {
-        let g = geometry, o = g.outChannels, c = g.channels
-        let xTiles = inputTiles, most = chunkSamples
-        var shifted = dw.map { _ in ShiftedWeightGradient(geometry: g) }
-        if let dw, !ShiftedWeightGradient.applies(to: g) {
-            let cols = g.makePatches(g.inputPatches) { $0.update(from: x, count: c * g.inputColumns) }
-            g.weightGradient(dy: dy, cols: cols, into: dw.pointer, accumulate: dw.accumulate)
-            shifted = nil
-        }
-        let scratch = shifted == nil ? nil : TensorStorage(uninitializedCount: o * most * g.length)
-        let p = shifted == nil ? nil : TensorStorage(uninitializedCount: g.kernel * o * c)
-        let vy = dx == nil ? nil : TensorStorage(uninitializedCount: 4 * o * most * xTiles)
-        let m = dx == nil ? nil : TensorStorage(uninitializedCount: 4 * c * most * xTiles)
-        for (index, samples) in chunks.enumerated() {
-            if let shifted, let scratch, let p {
-                shifted.accumulate(dy: dy, x: x, samples: samples, scratch: scratch.base, into: p.base, first: index == 0)
-            }
-            if let dx, let vy, let m {
-                let columns = samples.count * xTiles
-                transformWindows(dy, channels: o, length: g.outputLength, tiles: xTiles, offset: g.padding - 2,
-                                 samples: samples, into: vy.base)
-                for xi in 0..<4 {
-                    // Reversing the taps swaps the first and last transform points (G's rows 0
-                    // and 3 are each other's mirror; rows 1 and 2 are symmetric).
-                    let point = xi == 0 ? 3 : xi == 3 ? 0 : xi
-                    BLAS.gemm(transposeA: true, m: c, n: columns, k: o, a: u.base + point * o * c, lda: c,
-                              b: vy.base + xi * o * columns, ldb: columns, c: m.base + xi * c * columns,
-                              ldc: columns)
-                }
-                untransformTiles(m.base, channels: c, length: g.length, tiles: xTiles, samples: samples, bias: nil,
-                                 into: dx.pointer, accumulate: dx.accumulate)
-            }
-        }
-        if let dw, let shifted, let p {
-            shifted.finish(p.base, into: dw.pointer, accumulate: dw.accumulate)
-        }
-        withExtendedLifetime((u, scratch, p, vy, m)) {}
-    }
 }
 
 /// ``conv1d(channelMajor:weight:bias:padding:)`` by Winograd F(2,3); only for 3-tap kernels
@@ -151,8 +103,9 @@ struct WinogradConvolution {
 ///
 /// With `residual` and `relu` it is ``conv1dReLU(channelMajor:weight:bias:padding:residual:)``:
 /// relu(conv + residual), the sum and the activation applied as the output leaves the
-/// transform. Backward masks the output gradient once, dz = g·[y > 0] (y > 0 exactly where
-/// the activation's input is), and sends dz to the convolution and to the residual.
+/// transform. Backward masks the output gradient, dz = g·[y > 0] (y > 0 exactly where the
+/// activation's input is), chunk by chunk as it goes, and sends dz to the convolution's
+/// gradients and to the residual.
 func winogradConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, residual: Tensor? = nil,
                     relu: Bool = false) -> Tensor {
     precondition(x.rank == 3, "conv1d: channel-major input \(x.shape) is not [C, N, L]")
@@ -168,35 +121,29 @@ func winogradConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, paddi
 
     let inputs = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
     return out.recording(relu ? "conv1dReLU(channelMajor, Winograd)" : "conv1d(channelMajor, Winograd)", inputs) { g, y in
-        let dz = relu ? reluGradient(g, output: y) : g
-        if let bias, bias.requiresGrad {
-            bias.accumulateGradient { dst, acc in
-                sumRows(dz.pointer, rows: geometry.outChannels, count: geometry.outputColumns, into: dst, accumulate: acc)
-            }
-        }
-        // Both gradients in one pass over the chunks, each chunk of dy read while in cache.
+        // Every gradient in one pass over the chunks, each chunk of the output gradient read
+        // while in cache. A residual that is x itself gets its share added to x's gradient.
+        let residualIsInput = residual === x
         withGradientDestination(weight) { dw in
             withGradientDestination(x) { dx in
-                winograd.backward(dy: dz.pointer, x: x.pointer, u: u, weight: dw, input: dx)
+                withGradientDestination(bias) { db in
+                    withGradientDestination(residualIsInput ? nil : residual) { dr in
+                        let targets = WinogradConvolution.Targets(
+                            weight: dw, input: dx, bias: db,
+                            residual: residualIsInput ? dx.map { ($0.pointer, true) } : dr)
+                        winograd.backward(g: g.pointer, reluOutput: relu ? y.pointer : nil, x: x.pointer, u: u,
+                                          into: targets)
+                    }
+                }
             }
         }
-        // Last: the residual may take dz's storage as its gradient, and may be x itself.
-        residual?.accumulateGradient(taking: dz)
     }
-}
-
-/// g where the ReLU's output y is positive, else 0: the gradient through relu, from its output.
-private func reluGradient(_ g: Tensor, output y: Tensor) -> Tensor {
-    let dz = Tensor(uninitialized: g.shape)
-    let zero = VectorMath.Vector(repeating: 0)
-    VectorMath.map2(g.pointer, y.pointer, dz.pointer, g.count) { g, y in zero.replacing(with: g, where: y .> zero) }
-    return dz
 }
 
 /// Calls `body` with `t`'s gradient destination (see `Tensor.accumulateGradient(_:)`), or with
 /// nil when `t` needs no gradient.
-private func withGradientDestination(_ t: Tensor, _ body: (WinogradConvolution.Destination?) -> Void) {
-    if t.requiresGrad {
+private func withGradientDestination(_ t: Tensor?, _ body: (WinogradConvolution.Destination?) -> Void) {
+    if let t, t.requiresGrad {
         t.accumulateGradient { body(($0, $1)) }
     } else {
         body(nil)
