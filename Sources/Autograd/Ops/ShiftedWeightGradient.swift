@@ -50,12 +50,16 @@ struct ShiftedWeightGradient {
     /// them, or with `restoring` puts them back.
     private func swapEdges(_ dy: UnsafeMutablePointer<Float>, _ edge: Range<Int>, rows: Int, columns: Int,
                            saved: UnsafeMutablePointer<Float>, restoring: Bool) {
-        let l = geometry.length
+        // Plain pointer loops: `stride(from:to:by:)` here compiled to overflow checks and
+        // branches around every store.
+        let l = geometry.length, end = dy + rows * columns
         var next = saved
         for t in edge {
-            for i in Swift.stride(from: t, to: rows * columns, by: l) {
-                if restoring { dy[i] = next.pointee } else { next.pointee = dy[i]; dy[i] = 0 }
-                next += 1
+            var at = dy + t
+            if restoring {
+                while at < end { at.pointee = next.pointee; next += 1; at += l }
+            } else {
+                while at < end { next.pointee = at.pointee; at.pointee = 0; next += 1; at += l }
             }
         }
     }
