@@ -10,12 +10,12 @@ final class FusedConvolutionReLUTests: XCTestCase {
 
     /// Forward and backward of `f` on fresh inputs; `residual` chooses none, a separate tensor,
     /// or x itself (the identity shortcut of conv2 in a block whose input is also conv1's).
-    func run(channels: Int, outChannels: Int, length: Int, kernel: Int, residual: String, fused: Bool) -> Results {
+    func run(channels: Int, outChannels: Int, length: Int, kernel: Int, padding: Int, residual: String,
+             fused: Bool) -> Results {
         let x = TestData.uniform([channels, 3, length], seed: 1)
         let w = TestData.uniform([outChannels, channels, kernel], seed: 2)
         let b = TestData.uniform([outChannels], seed: 3)
-        let padding = (kernel - 1) / 2
-        let separate = TestData.uniform([outChannels, 3, length], seed: 4)
+        let separate = TestData.uniform([outChannels, 3, length + 2 * padding - kernel + 1], seed: 4)
         let r: Tensor? = residual == "none" ? nil : residual == "x" ? x : separate
         let y: Tensor
         if fused {
@@ -32,13 +32,16 @@ final class FusedConvolutionReLUTests: XCTestCase {
     }
 
     func testMatchesTheComposedOps() {
-        for (channels, outChannels, length, kernel) in [(3, 3, 8, 3), (4, 4, 7, 3), (3, 3, 6, 1), (2, 2, 1, 3)] {
-            for residual in ["none", "separate", "x"] {
-                let label = "C=\(channels) O=\(outChannels) L=\(length) k=\(kernel) residual=\(residual)"
+        let shapes = [(3, 3, 8, 3, 1), (4, 4, 7, 3, 1), (3, 3, 6, 1, 0), (2, 2, 1, 3, 1), (3, 2, 9, 3, 0), (2, 3, 5, 3, 2)]
+        for (channels, outChannels, length, kernel, padding) in shapes {
+            // x can be the residual only where the output has its shape.
+            let sameShape = channels == outChannels && 2 * padding == kernel - 1
+            for residual in ["none", "separate"] + (sameShape ? ["x"] : []) {
+                let label = "C=\(channels) O=\(outChannels) L=\(length) k=\(kernel) p=\(padding) residual=\(residual)"
                 let fused = run(channels: channels, outChannels: outChannels, length: length, kernel: kernel,
-                                residual: residual, fused: true)
+                                padding: padding, residual: residual, fused: true)
                 let composed = run(channels: channels, outChannels: outChannels, length: length, kernel: kernel,
-                                   residual: residual, fused: false)
+                                   padding: padding, residual: residual, fused: false)
                 // Winograd against im2col: a few ulp of values of order 1 (see
                 // WinogradConvolutionTests for the bound), far below these tolerances.
                 assertClose(fused.y, composed.y, absolute: 1e-5, relative: 1e-5, "y \(label)")

@@ -1,8 +1,9 @@
 import XCTest
 @testable import Autograd
 
-/// The Winograd F(2,3) path of `conv1d(channelMajor:)` against the im2col path it replaces for
-/// 3-tap kernels, and against a direct Double-precision convolution.
+/// The Winograd path of `conv1d(channelMajor:)` (F(2,3) for y and dx, the shifted products for
+/// dW) against the im2col path it replaces for 3-tap kernels, per element, with a tolerance
+/// from the magnitudes of the terms each output sums.
 ///
 /// ## The tolerance
 ///
