@@ -48,6 +48,8 @@ final class WinogradConvolutionTests: XCTestCase {
         Case(channels: 3, batch: 60, length: 10, outChannels: 5, padding: 1, bias: true, seed: 12),
         Case(channels: 4, batch: 70, length: 7, outChannels: 3, padding: 1, bias: false, seed: 13),
         Case(channels: 2, batch: 45, length: 12, outChannels: 2, padding: 2, bias: true, seed: 14),
+        // One run of four tiles: too short for the vector loads of the first group.
+        Case(channels: 2, batch: 1, length: 8, outChannels: 3, padding: 1, bias: true, seed: 15),
     ]
 
     /// The outputs and gradients of one path.

@@ -67,6 +67,25 @@ struct ShiftedWeightGradient {
     /// dW[o, c, k] (+)= P_k[o, c].
     func finish(_ p: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let count = geometry.outChannels * geometry.channels, kernel = geometry.kernel
+        if kernel == 3 {
+            // Four weights' three taps at a time, interleaved by shuffles into three stores.
+            let p0 = p, p1 = p + count, p2 = p + 2 * count
+            var i = 0
+            while i + 4 <= count {
+                let a = Winograd23.load4(p0 + i), b = Winograd23.load4(p1 + i), c = Winograd23.load4(p2 + i)
+                var out = (SIMD4(a[0], b[0], c[0], a[1]), SIMD4(b[1], c[1], a[2], b[2]), SIMD4(c[2], a[3], b[3], c[3]))
+                let d = dw + 3 * i
+                if accumulate {
+                    out.0 += Winograd23.load4(d); out.1 += Winograd23.load4(d + 4); out.2 += Winograd23.load4(d + 8)
+                }
+                Winograd23.store(out.0, d); Winograd23.store(out.1, d + 4); Winograd23.store(out.2, d + 8)
+                i += 4
+            }
+            for i in i..<count {
+                for k in 0..<3 { dw[3 * i + k] = (accumulate ? dw[3 * i + k] : 0) + p[k * count + i] }
+            }
+            return
+        }
         for k in 0..<kernel {
             let block = p + k * count
             if accumulate {

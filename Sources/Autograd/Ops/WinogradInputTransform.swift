@@ -41,9 +41,20 @@ extension Winograd23 {
             unsafeBitCast(unsafeBitCast(d, to: SIMD4<Int32>.self) & mask, to: SIMD4<Float>.self)
         }
         var t = SIMD4<Int32>(0, 1, 2, 3)
-        // The first group's window would start before the source; it goes tile by tile.
         var q = 4
-        for first in 0..<q { checkedTile(src, length: length, t: first, offset: -1, into: v, stride: stride, q: first) }
+        if total >= 9 {
+            // The first group's window starts before the source: load from position 0, and
+            // make d₀ = (0, x₁, x₃, x₅) by moving d₂'s lanes up one.
+            let a = load8(src), b = load8(src + 1)
+            let d1 = a.evenHalf, d2 = a.oddHalf, d3 = keep(b.oddHalf, nonzero(t &- lastTile))
+            let d0 = SIMD4<Float>(0, d2[0], d2[1], d2[2])
+            store(d0 - d2, v)
+            store(d1 + d2, v1)
+            store(d2 - d1, v2)
+            store(d1 - d3, v3)
+        } else {
+            for first in 0..<q { checkedTile(src, length: length, t: first, offset: -1, into: v, stride: stride, q: first) }
+        }
         t = next(t)
         while q + 4 <= count && 2 * q + 9 <= total {
             let a = load8(src + 2 * q - 1), b = load8(src + 2 * q + 1)

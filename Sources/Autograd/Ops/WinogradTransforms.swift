@@ -53,7 +53,21 @@ enum Winograd23 {
 
     /// U_ξ[o, c] = Σ_k G[ξ, k]·W[o, c, k]: weight [O, C, 3] to 4 blocks of [O, C].
     static func transformWeight(_ w: UnsafePointer<Float>, count: Int, into u: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
+        var i = 0
+        // Four weights' taps at a time: three loads, split into the taps by shuffles (the
+        // compiler leaves the stride-3 loads scalar otherwise).
+        while i + 4 <= count {
+            let a = load4(w + 3 * i), b = load4(w + 3 * i + 4), c = load4(w + 3 * i + 8)
+            let g0 = SIMD4(a[0], a[3], b[2], c[1]), g1 = SIMD4(a[1], b[0], b[3], c[2])
+            let g2 = SIMD4(a[2], b[1], c[0], c[3])
+            let outer = 0.5 * (g0 + g2)
+            store(g0, u + i)
+            store(outer + 0.5 * g1, u + count + i)
+            store(outer - 0.5 * g1, u + 2 * count + i)
+            store(g2, u + 3 * count + i)
+            i += 4
+        }
+        for i in i..<count {
             let g0 = w[3 * i], g1 = w[3 * i + 1], g2 = w[3 * i + 2]
             let outer = 0.5 * (g0 + g2)
             u[i] = g0
