@@ -42,8 +42,19 @@ struct WinogradConvolution {
     var chunkSamples: Int { max(1, min(geometry.batch, Self.chunkColumns / max(outputTiles, inputTiles))) }
 
     /// The chunks of samples, in order.
-    var chunks: [Range<Int>] {
-        stride(from: 0, to: geometry.batch, by: chunkSamples).map { $0..<min($0 + chunkSamples, geometry.batch) }
+    var chunks: [Range<Int>] { Self.split(geometry.batch, by: chunkSamples) }
+
+    /// Backward's chunks: at most ``ShiftedWeightGradient/columnLimit(_:)`` output positions
+    /// each (and no more than the forward's), as even as the batch allows.
+    var backwardChunks: [Range<Int>] {
+        let positions = min(2 * Self.chunkColumns, ShiftedWeightGradient.columnLimit(geometry))
+        let most = max(1, min(geometry.batch, positions / geometry.outputLength))
+        let count = (geometry.batch + most - 1) / most
+        return Self.split(geometry.batch, by: (geometry.batch + count - 1) / count)
+    }
+
+    private static func split(_ batch: Int, by size: Int) -> [Range<Int>] {
+        stride(from: 0, to: batch, by: size).map { $0..<min($0 + size, batch) }
     }
 
     /// U: the weight at the four transform points, 4 blocks of [O, C].
