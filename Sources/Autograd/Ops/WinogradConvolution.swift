@@ -20,7 +20,12 @@
 /// transformed values (4 per 2 positions, twice the data they come from) are written, multiplied
 /// and read back while they are still in the core's cache, instead of going out to memory and
 /// back for the whole batch at once. That makes the transforms several times cheaper and lets
-/// the products run at their in-cache rate.
+/// the products run at their in-cache rate. (Backward's chunks are sized for the weight
+/// gradient's products instead, see ``backwardChunks``.)
+///
+/// The forward can end in a residual sum and a ReLU (``conv1dReLU(channelMajor:weight:bias:padding:residual:)``),
+/// applied as the output transform writes each value; backward then masks the gradient as it
+/// copies each chunk (see ``backward(g:reluOutput:x:u:into:)``).
 struct WinogradConvolution {
     let geometry: ConvolutionGeometry
 
@@ -68,7 +73,7 @@ struct WinogradConvolution {
     /// Transforms `samples` of the channel-major `[channels, N, length]` source into four
     /// blocks of [channels, samples·tiles].
     func transformWindows(_ src: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int, offset: Int,
-                                  samples: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+                          samples: Range<Int>, into v: UnsafeMutablePointer<Float>) {
         Winograd23.transformInput(src + samples.lowerBound * length, channels: channels,
                                   channelStride: geometry.batch * length, rows: samples.count, length: length,
                                   tiles: tiles, offset: offset, into: v)
@@ -78,8 +83,8 @@ struct WinogradConvolution {
     /// channel-major `[channels, N, length]` destination, plus `bias[c]` on channel c, plus
     /// `residual` (laid out like the destination), then ReLU when `relu`.
     func untransformTiles(_ m: UnsafePointer<Float>, channels: Int, length: Int, tiles: Int,
-                                  samples: Range<Int>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil,
-                                  relu: Bool = false, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                          samples: Range<Int>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil,
+                          relu: Bool = false, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let start = samples.lowerBound * length
         Winograd23.transformOutput(m, channels: channels, rows: samples.count, length: length, tiles: tiles, bias: bias,
                                    residual: residual.map { $0 + start }, relu: relu, into: y + start,
