@@ -66,7 +66,37 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0)
 /// sums) do not care about the layout, so the activations can stay channel-major between
 /// convolutions, and each convolution is its three products and nothing else. The gradient
 /// for the input goes straight from the last product into its `grad`.
+///
+/// 3-tap kernels go by Winograd's F(2,3) (``winogradConv1d(channelMajor:weight:bias:padding:)``),
+/// which needs 2/3 of im2col's flops; other kernels by im2col.
 public func conv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
+    precondition(weight.rank == 3, "conv1d: weight \(weight.shape) is not [O, C, K]")
+    if weight.shape[2] == 3 {
+        return winogradConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+    }
+    return im2colConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+}
+
+/// relu(``conv1d(channelMajor:weight:bias:padding:)`` + `residual`), `residual` optional and
+/// shaped like the output: a residual block's last step, or a convolution followed by ReLU.
+///
+/// For 3-tap kernels the sum and the activation happen as the Winograd output transform writes
+/// the output, and backward masks the gradient once for both: two fewer passes over the
+/// activations and two fewer graph nodes each way. Other kernels compose the three ops.
+public func conv1dReLU(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0,
+                       residual: Tensor? = nil) -> Tensor {
+    precondition(weight.rank == 3, "conv1d: weight \(weight.shape) is not [O, C, K]")
+    if weight.shape[2] == 3 {
+        return winogradConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding, residual: residual,
+                              relu: true)
+    }
+    let y = im2colConv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
+    return (residual.map { y + $0 } ?? y).relu()
+}
+
+/// ``conv1d(channelMajor:weight:bias:padding:)`` as im2col + sgemm, for any kernel: the path
+/// for kernels other than 3 taps, and the reference the Winograd path is tested against.
+func im2colConv1d(channelMajor x: Tensor, weight: Tensor, bias: Tensor?, padding: Int = 0) -> Tensor {
     precondition(x.rank == 3, "conv1d: channel-major input \(x.shape) is not [C, N, L]")
     let c = x.shape[0], n = x.shape[1], l = x.shape[2]
     let geometry = ConvolutionGeometry(batch: n, channels: c, length: l, weight: weight, bias: bias, padding: padding)

@@ -63,9 +63,16 @@ public final class ResidualBlock: Module {
     /// the first two axes swapped, but the convolutions need no transposes in or out (only
     /// valid when ``runsChannelMajor``).
     func forwardChannelMajor(_ x: Tensor) -> Tensor {
+        let shortcutValue = shortcut.map { ($0 as? Conv1d)?.forwardChannelMajor(x) ?? x }
+        if activation.kind == .relu && outputActivation.kind == .relu {
+            // Each activation (and the shortcut's sum) fused into the convolution before it.
+            let h = conv1dReLU(channelMajor: x, weight: conv1.weight, bias: conv1.bias, padding: conv1.padding)
+            return conv1dReLU(channelMajor: h, weight: conv2.weight, bias: conv2.bias, padding: conv2.padding,
+                              residual: shortcutValue)
+        }
         var h = activation.kind.apply(conv1.forwardChannelMajor(x))
         h = conv2.forwardChannelMajor(h)
-        if let shortcut { h = h + ((shortcut as? Conv1d)?.forwardChannelMajor(x) ?? x) }
+        if let shortcutValue { h = h + shortcutValue }
         return outputActivation.kind.apply(h)
     }
 }
