@@ -29,6 +29,17 @@ static inline MPI_Datatype ddp_mpi_int32(void) { return MPI_INT32_T; }
 static inline MPI_Datatype ddp_mpi_uint8(void) { return MPI_UINT8_T; }
 static inline int ddp_mpi_thread_single(void) { return MPI_THREAD_SINGLE; }
 
+// How many ranks of `comm` share this rank's node (MPI_Comm_split_type with
+// MPI_COMM_TYPE_SHARED: ranks that can share memory). Collective over `comm`.
+static inline int ddp_mpi_node_local_size(MPI_Comm comm, int *size) {
+    MPI_Comm local;
+    int rc = MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+    if (rc != MPI_SUCCESS) return rc;
+    rc = MPI_Comm_size(local, size);
+    MPI_Comm_free(&local);
+    return rc;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 16-bit floating point for compressed gradient allreduce.
 //

@@ -127,6 +127,7 @@ private final class NoOverlapCommunicator: Communicator {
     var worldSize: Int { base.worldSize }
     var hostName: String { base.hostName }
     var supportsOverlap: Bool { false }
+    var isSingleNode: Bool { true }
 
     func allReduce<Element: CommunicatorScalar>(_ buffer: UnsafeMutableBufferPointer<Element>, op: ReduceOp) {
         base.allReduce(buffer, op: op)

@@ -59,16 +59,25 @@ public final class CommunicationQueue: Sendable {
         }
     }
 
-    /// Schedules an in-place ``Communicator/allReduce(_:op:)`` of `buffer`.
+    /// Schedules an in-place ``Communicator/allReduce(_:op:)`` of `buffer`, as one collective
+    /// or, with `piece`, as consecutive collectives of at most `piece` elements each.
     ///
     /// `buffer` must stay allocated, and untouched by other threads, until the handle's `wait`
     /// returns.
     @discardableResult
     public func allReduce<Element: CommunicatorScalar>(
-        _ buffer: UnsafeMutableBufferPointer<Element>, op: ReduceOp, label: String = "allreduce"
+        _ buffer: UnsafeMutableBufferPointer<Element>, op: ReduceOp, label: String = "allreduce", piece: Int? = nil
     ) -> CommunicationHandle<Void> {
         let shared = SharedBuffer(buffer)
-        return submit(label) { $0.allReduce(shared.buffer, op: op) }
+        let piece = max(piece ?? buffer.count, 1)
+        return submit(label) { communicator in
+            var start = 0
+            repeat {
+                let end = min(start + piece, shared.buffer.count)
+                communicator.allReduce(UnsafeMutableBufferPointer(rebasing: shared.buffer[start..<end]), op: op)
+                start = end
+            } while start < shared.buffer.count
+        }
     }
 
     /// Schedules an in-place ``Communicator/allReduceCompressed(_:precision:)`` of `buffer`

@@ -34,6 +34,10 @@ public protocol Communicator: AnyObject, Sendable {
     /// run each job inline on the submitting thread: results are the same, there is no overlap.
     var supportsOverlap: Bool { get }
 
+    /// Whether every rank runs on this rank's node, where MPI moves data through shared memory
+    /// rather than a network (`MPI_COMM_TYPE_SHARED`). The same on every rank.
+    var isSingleNode: Bool { get }
+
     /// Combines `buffer` element-wise across all ranks, in place; every rank gets the result.
     ///
     /// `.sum` is a plain sum, not an average: divide by ``worldSize`` yourself, or use

@@ -27,6 +27,8 @@ public final class MPICommunicator: Communicator {
 
     public var supportsOverlap: Bool { threadLevel == .multiple }
 
+    public let isSingleNode: Bool
+
     private let comm: MPICommHandle
     private let ops: MPIReductionOps
 
@@ -54,10 +56,15 @@ public final class MPICommunicator: Communicator {
             throw CommunicatorError.setupFailed(call: "MPI_COMM_WORLD", message: "the world communicator is null")
         }
         try checkSetup(MPI_Comm_set_errhandler(world, ddp_mpi_errors_return()), "MPI_Comm_set_errhandler")
-        try self.init(comm: world, ops: MPIReductionOps(), threadLevel: MPIThreadLevel(mpiValue: provided))
+        var nodeRanks: Int32 = 0
+        try checkSetup(ddp_mpi_node_local_size(world, &nodeRanks), "MPI_Comm_split_type")
+        var worldRanks: Int32 = 0
+        try checkSetup(MPI_Comm_size(world, &worldRanks), "MPI_Comm_size")
+        try self.init(comm: world, ops: MPIReductionOps(), threadLevel: MPIThreadLevel(mpiValue: provided),
+                      isSingleNode: nodeRanks == worldRanks)
     }
 
-    private init(comm raw: MPI_Comm, ops: MPIReductionOps, threadLevel: MPIThreadLevel) throws {
+    private init(comm raw: MPI_Comm, ops: MPIReductionOps, threadLevel: MPIThreadLevel, isSingleNode: Bool) throws {
         var rank: Int32 = 0
         var size: Int32 = 0
         try checkSetup(MPI_Comm_rank(raw, &rank), "MPI_Comm_rank")
@@ -71,6 +78,7 @@ public final class MPICommunicator: Communicator {
         self.comm = MPICommHandle(raw)
         self.ops = ops
         self.threadLevel = threadLevel
+        self.isSingleNode = isSingleNode
     }
 
     // MARK: Collectives
@@ -158,7 +166,7 @@ public final class MPICommunicator: Communicator {
         check(MPI_Comm_dup(comm.raw, &copy), "MPI_Comm_dup")
         guard let copy else { abort(code: 1, message: "MPI_Comm_dup returned no communicator") }
         do {
-            return try MPICommunicator(comm: copy, ops: ops, threadLevel: threadLevel)
+            return try MPICommunicator(comm: copy, ops: ops, threadLevel: threadLevel, isSingleNode: isSingleNode)
         } catch {
             abort(code: 1, message: "setting up a duplicated communicator failed: \(error)")
         }

@@ -12,6 +12,7 @@ public final class SingleProcessCommunicator: Communicator {
     public let worldSize = 1
     public let hostName: String
     public let supportsOverlap = true
+    public let isSingleNode = true
 
     /// A communicator for this process alone.
     public init() {

@@ -49,6 +49,17 @@ public final class DataParallel {
     private var captureLocalNorms = false
     private var localSquaredNorms: [Double] = []
 
+    /// When every rank shares one node, a bucket larger than this goes out as several
+    /// allreduces of at most this many bytes, one after another on the communication thread.
+    ///
+    /// Measured on shared memory (2 and 4 ranks, the wide MLP's 16.8 MB in one bucket): 4 MiB
+    /// pieces took 0.77–0.98× the time of one `MPI_Allreduce` of the whole buffer, one piece
+    /// 1.03–1.34×, as each piece's exchanges work on data that still fits in a core's cache.
+    /// Over TCP (the emulated 1 and 4 Gbit/s networks) the same pieces cost 18–23% more than
+    /// one call, each collective's start-up adding latency, so across nodes a bucket goes
+    /// whole.
+    public static let sharedMemoryPieceBytes = 4 << 20
+
     /// Wraps `model`. Collective: every rank must construct it at the same point.
     public init(model: Module, communicator: any Communicator, bucketCapacityBytes: Int = 25 << 20,
                 overlap: Bool = true, compression: GradientCompression = .none) {
@@ -172,7 +183,8 @@ public final class DataParallel {
             bucket.handle = queue.allReduceCompressed(bucket.buffer, precision: precision, label: label)
         } else {
             // Already divided by N in backward: the sum is the average.
-            bucket.handle = queue.allReduce(bucket.buffer, op: .sum, label: label)
+            let piece = communicator.isSingleNode ? Self.sharedMemoryPieceBytes / MemoryLayout<Float>.size : nil
+            bucket.handle = queue.allReduce(bucket.buffer, op: .sum, label: label, piece: piece)
         }
     }
 
