@@ -13,7 +13,8 @@ struct Doctor: ParsableCommand {
         try runDistributed { comm in
             let failures = CommunicatorSelfCheck.run(comm)
             if comm.rank == 0 {
-                print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable")")
+                print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable"), "
+                      + (comm.isSingleNode ? "all ranks on one node" : "ranks on several nodes"))
             }
             guard failures.isEmpty else {
                 throw DoctorFailure(description: failures.joined(separator: "; "))

@@ -52,6 +52,21 @@ final class CommunicatorTestsQueue: XCTestCase {
         XCTAssertTrue(handle.wait())
     }
 
+    /// A piece size splits one allreduce into consecutive collectives that cover the buffer
+    /// exactly once, in order; without one the buffer goes whole.
+    func testAllReduceInPiecesCoversTheBufferInOrder() {
+        let calls = Log<[Float]>()
+        let queue = CommunicationQueue(communicator: NoOverlapCommunicator(calls: calls))
+        var values = (0..<10).map(Float.init)
+        values.withUnsafeMutableBufferPointer { buffer in
+            queue.allReduce(buffer, op: .sum, piece: 4).wait()
+            queue.allReduce(buffer, op: .sum).wait()
+            queue.allReduce(buffer, op: .sum, piece: 10).wait()
+        }
+        XCTAssertEqual(calls.values, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], Array(0..<10).map(Float.init),
+                                      Array(0..<10).map(Float.init)])
+    }
+
     func testQueuedAllReducesWorkInPlace() {
         let queue = CommunicationQueue(communicator: SingleProcessCommunicator())
         var exact: [Float] = [1, 2, 3]
@@ -123,6 +138,9 @@ private final class Log<Value: Sendable>: @unchecked Sendable {
 /// like MPI below `MPI_THREAD_MULTIPLE`.
 private final class NoOverlapCommunicator: Communicator {
     private let base = SingleProcessCommunicator()
+    /// Every Float allreduce's input, in call order (shared with duplicates).
+    let calls: Log<[Float]>
+    init(calls: Log<[Float]> = Log()) { self.calls = calls }
     var rank: Int { base.rank }
     var worldSize: Int { base.worldSize }
     var hostName: String { base.hostName }
@@ -130,6 +148,7 @@ private final class NoOverlapCommunicator: Communicator {
     var isSingleNode: Bool { true }
 
     func allReduce<Element: CommunicatorScalar>(_ buffer: UnsafeMutableBufferPointer<Element>, op: ReduceOp) {
+        if let floats = buffer as? UnsafeMutableBufferPointer<Float> { calls.append(Array(floats)) }
         base.allReduce(buffer, op: op)
     }
 
@@ -145,7 +164,7 @@ private final class NoOverlapCommunicator: Communicator {
     func allGatherBytes(_ bytes: [UInt8]) -> [[UInt8]] { base.allGatherBytes(bytes) }
     func gatherBytes(_ bytes: [UInt8], root: Int) -> [[UInt8]] { base.gatherBytes(bytes, root: root) }
     func barrier() {}
-    func duplicate() -> any Communicator { NoOverlapCommunicator() }
+    func duplicate() -> any Communicator { NoOverlapCommunicator(calls: calls) }
     func abort(code: Int32, message: String) -> Never { base.abort(code: code, message: message) }
     func finalize() {}
 }

@@ -37,11 +37,23 @@ final class EmulatedNetworkTests: XCTestCase {
         ])
         XCTAssertEqual(local.status, 0, local.output)
 
-        // Bitwise: with two ranks every element of the average is (a + b) / 2 whichever
-        // transport or allreduce algorithm carries it, and a + b == b + a in floating point.
+        // Bitwise: with two ranks every element of the average is a/2 + b/2 (backward is seeded
+        // with 1/2) whichever transport, algorithm or piece size carries it (shared memory sends
+        // a bucket in 4 MiB pieces, the network whole), and a + b == b + a in floating point.
         let a = try Data(contentsOf: network), b = try Data(contentsOf: shared)
         XCTAssertGreaterThan(a.count, 1000)
         XCTAssertEqual(a, b, "parameters after training over the emulated network differ from shared memory")
+    }
+
+    /// Each emulated host is a node of its own to MPI, so buckets go whole over the network.
+    func testEmulatedHostsAreSeparateNodes() throws {
+        let doctor = try DDPTrainProcess.launch("/bin/bash", [
+            Self.script, "--hosts", "2", "--", DDPTrainProcess.executable.path, "doctor",
+        ], timeout: 300)
+        XCTAssertEqual(doctor.status, 0, doctor.output)
+        XCTAssertTrue(doctor.stdout.contains("ranks on several nodes"), doctor.output)
+        XCTAssertTrue(doctor.stdout.contains("all collectives OK"), doctor.output)
+        try assertNoNamespacesLeft(by: doctor)
     }
 
     func testFailingJobStillRemovesTheNamespaces() throws {

@@ -7,6 +7,7 @@ final class MPIDoctorTests: XCTestCase {
         let result = try DDPTrainProcess.mpirun(ranks: 2, ["doctor"], timeout: 60)
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.stdout.contains("ddp-train doctor: 2 rank(s)"), result.output)
+        XCTAssertTrue(result.stdout.contains("all ranks on one node"), result.output)
         XCTAssertTrue(result.stdout.contains("ddp-train doctor: all collectives OK"), result.output)
         XCTAssertEqual(result.stdout.components(separatedBy: "all collectives OK").count - 1, 1, "rank 0 alone reports")
     }

@@ -42,10 +42,12 @@ private final class Checker {
     /// Ranks are distinct and cover `0 ..< worldSize`.
     func ranks() {
         expect(size >= 1 && (0..<size).contains(rank), "rank \(rank) is outside world size \(size)")
-        let gathered = comm.allGather([Int64(rank), Int64(size)])
+        let gathered = comm.allGather([Int64(rank), Int64(size), comm.isSingleNode ? 1 : 0])
         expect(gathered.map { $0[0] } == (0..<size).map { Int64($0) },
                "allGather of ranks gave \(gathered.map { $0[0] }), expected 0..<\(size)")
         expect(gathered.allSatisfy { $0[1] == Int64(size) }, "ranks disagree on the world size: \(gathered)")
+        // DataParallel picks its allreduce pieces by it, so every rank must see the same answer.
+        expect(Set(gathered.map { $0[2] }).count == 1, "ranks disagree on whether they share one node: \(gathered)")
     }
 
     /// Each rank contributes `(rank + 1) * pattern[i]`: the sum is `N(N+1)/2 * pattern[i]`,
