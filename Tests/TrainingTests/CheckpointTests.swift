@@ -47,6 +47,32 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(epochs.map { $0["epoch"] as? Int }, [1, 2, 3])
     }
 
+    /// The noise-scale moving averages travel in the checkpoint: after resuming at step 8 the
+    /// smoothed estimates of steps 9–18 are the same bits as in the uninterrupted run (without
+    /// them they would restart from zero and differ).
+    func testResumeContinuesTheNoiseScaleAverages() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let run = dir.appendingPathComponent("run"), ckpt = dir.appendingPathComponent("ckpt")
+        let args = base + ["--diagnostics-every", "1", "--run-dir", run.path]
+        let first = try DDPTrainProcess.mpirun(ranks: 2, args + ["--checkpoint-dir", ckpt.path, "--checkpoint-every", "4",
+                                                                 "--keep-checkpoints", "10"])
+        XCTAssertEqual(first.status, 0, first.output)
+        func smoothed() throws -> [Double?] {
+            try DDPTrainProcess.metrics(run, type: "step").map { record in
+                let diagnostics = record["diagnostics"] as? [String: Any]
+                return (diagnostics?["noise_scale"] as? [String: Any])?["b_simple_ema"] as? Double
+            }
+        }
+        let uninterrupted = try smoothed()
+        XCTAssertEqual(uninterrupted.count, 18)
+        // Step 1's estimate can be negative (|G|² from 2 ranks is noisy), so the average starts later.
+        XCTAssertTrue(uninterrupted.suffix(12).allSatisfy { $0 != nil }, "later steps have a smoothed noise scale: \(uninterrupted)")
+
+        let second = try DDPTrainProcess.mpirun(ranks: 2, args + ["--resume", ckpt.appendingPathComponent("step-00000008").path])
+        XCTAssertEqual(second.status, 0, second.output)
+        XCTAssertEqual(try smoothed(), uninterrupted, "the resumed run's smoothed noise scale continues the same averages")
+    }
+
     func testCheckpointsAreCompleteChecksummedAndPruned() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let ckpt = dir.appendingPathComponent("ckpt")

@@ -26,4 +26,6 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var checksums: [String: String]
     /// ISO 8601 time of writing.
     public var createdAt: String
+    /// The diagnostics' noise-scale averages, when diagnostics ran (absent in older checkpoints).
+    public var noiseScale: NoiseScaleState? = nil
 }

@@ -98,6 +98,18 @@ public final class GradientDiagnostics: StepDiagnostics {
         warnings = DiagnosticWarnings(options: options, traits: traits)
     }
 
+    /// The noise-scale averages so far, for a checkpoint; setting it continues from saved ones
+    /// (ignored when the saved per-layer count does not match this model's weight layers).
+    public var noiseScaleState: NoiseScaleState? {
+        get { NoiseScaleState(overall: overallSmoother, layers: layerSmoothers) }
+        set {
+            guard let newValue, newValue.layers.count == layerSmoothers.count else { return }
+            let decay = options.noiseScaleDecay
+            overallSmoother = NoiseScaleSmoother(decay: decay, continuing: newValue.overall)
+            layerSmoothers = newValue.layers.map { NoiseScaleSmoother(decay: decay, continuing: $0) }
+        }
+    }
+
     /// Samples behind each optimizer step: per rank × ranks × accumulation.
     public var effectiveBatch: Int { perRankBatch * communicator.worldSize * accumulationSteps }
 

@@ -41,7 +41,7 @@ public enum NoiseScaleEstimator {
 
 /// Exponential moving averages of |G|² and tr(Σ), kept apart: the ratio of two averages is far
 /// steadier than the average of noisy per-step ratios, whose denominators can cross zero.
-public struct NoiseScaleSmoother: Sendable, Equatable {
+public struct NoiseScaleSmoother: Codable, Sendable, Equatable {
     /// The weight of the past; 0.9 averages over roughly the last ten diagnostic steps.
     public let decay: Double
     public private(set) var gradientSquaredNorm = 0.0
@@ -50,6 +50,15 @@ public struct NoiseScaleSmoother: Sendable, Equatable {
 
     public init(decay: Double = 0.9) {
         self.decay = decay
+    }
+
+    /// A smoother with `decay` that continues from `saved`'s averages (a resumed run keeps its
+    /// history, even if the decay has been changed since).
+    public init(decay: Double, continuing saved: NoiseScaleSmoother) {
+        self.decay = decay
+        gradientSquaredNorm = saved.gradientSquaredNorm
+        traceCovariance = saved.traceCovariance
+        updates = saved.updates
     }
 
     /// Folds in one step's estimate (non-finite estimates are skipped).
@@ -67,4 +76,12 @@ public struct NoiseScaleSmoother: Sendable, Equatable {
         guard updates > 0, gradientSquaredNorm > 0 else { return nil }
         return traceCovariance / gradientSquaredNorm
     }
+}
+
+/// The noise-scale averages of a run, whole model and per weight layer, as a checkpoint keeps
+/// them so that a resumed run's smoothed estimates continue where they stood.
+public struct NoiseScaleState: Codable, Sendable, Equatable {
+    public var overall: NoiseScaleSmoother
+    /// In weight-layer order.
+    public var layers: [NoiseScaleSmoother]
 }

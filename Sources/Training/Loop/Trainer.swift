@@ -23,7 +23,12 @@ public final class Trainer {
     /// Receivers of step and epoch records (rank 0; metrics.jsonl, TensorBoard).
     public var sinks: [MetricsSink] = []
     /// Heavier per-layer diagnostics, when enabled.
-    public var diagnostics: StepDiagnostics?
+    public var diagnostics: StepDiagnostics? {
+        // Diagnostics attached after a restore continue the checkpoint's averages.
+        didSet { if let restoredNoiseScale { diagnostics?.noiseScaleState = restoredNoiseScale } }
+    }
+    /// The noise-scale averages of the checkpoint this trainer resumed from, if it had any.
+    public private(set) var restoredNoiseScale: NoiseScaleState?
     /// Compare parameter checksums across ranks every this many steps (0: never).
     public var replicaCheckInterval = 0
     /// When to write checkpoints (rank 0 writes; every rank waits for it).
@@ -262,7 +267,8 @@ public final class Trainer {
                                         epochLossSum: stepInEpoch == 0 ? 0 : epochLossSum,
                                         firstLoss: firstLoss, firstNorms: firstNorms, config: plan.config,
                                         runDirectory: runDirectory?.path, checksums: [:],
-                                        createdAt: ISO8601DateFormatter().string(from: Date()))
+                                        createdAt: ISO8601DateFormatter().string(from: Date()),
+                                        noiseScale: diagnostics?.noiseScaleState)
             path = try policy.store.write(state: state, model: model, optimizer: optimizer, keep: policy.keep).path
         }
         // Nobody moves on until the checkpoint is on disk.
@@ -279,6 +285,7 @@ public final class Trainer {
         skippedSteps = s.skippedSteps
         firstLoss = s.firstLoss
         firstNorms = s.firstNorms
+        restoredNoiseScale = s.noiseScale
         epochLossSum = s.epochLossSum
         startEpoch = s.epoch
         startStepInEpoch = s.stepInEpoch

@@ -25,4 +25,6 @@ public protocol StepDiagnostics: AnyObject {
     func finishStep(step: Int) -> DiagnosticsRecord
     /// Lines for the end-of-run summary (saturation, dead units, noise scale, verdict).
     func summaryLines() -> [String]
+    /// Running averages a checkpoint keeps, so that a resumed run continues them.
+    var noiseScaleState: NoiseScaleState? { get set }
 }
