@@ -1,3 +1,5 @@
+import CKernels
+
 /// Vectorized transcendental functions for the activation kernels.
 ///
 /// The C library's `expf` is a scalar call per element; on the seed's sigmoid MLP that alone
@@ -124,18 +126,9 @@ public enum VectorMath {
         return s
     }
 
-    /// Sum of squares, in Double.
-    @inlinable
+    /// Sum of squares, in Double (`ck_sum_of_squares`: AVX-512 or AVX2 where the CPU has them,
+    /// the same bits everywhere). NaN or infinite exactly when some element is.
     public static func sumOfSquares(_ p: UnsafePointer<Float>, _ count: Int) -> Double {
-        var acc = SIMD4<Double>(repeating: 0)
-        var i = 0
-        while i + 4 <= count {
-            let v = SIMD4<Double>(Double(p[i]), Double(p[i + 1]), Double(p[i + 2]), Double(p[i + 3]))
-            acc += v * v
-            i += 4
-        }
-        var s = acc.sum()
-        while i < count { s += Double(p[i]) * Double(p[i]); i += 1 }
-        return s
+        ck_sum_of_squares(p, count)
     }
 }

@@ -41,6 +41,12 @@ void ck_relu_backward(const float *g, const float *x, float *dst, size_t count, 
 /// `accumulate` is nonzero, else overwrites it.
 void ck_sum_rows(const float *g, size_t rows, size_t columns, float *dst, int accumulate);
 
+/// Σ x[i]², accumulated in double in eight interleaved partial sums (lane j takes elements
+/// j, j + 8, …) added in lane order, so every clone gives the same bits. Finite exactly when
+/// every x[i] is finite: squares of floats cannot overflow a double, even summed over 2^40 of
+/// them.
+double ck_sum_of_squares(const float *x, size_t count);
+
 /// Copies `row[columns]` into each of the `rows` rows of `dst`.
 void ck_broadcast_rows(const float *row, size_t rows, size_t columns, float *dst);
 

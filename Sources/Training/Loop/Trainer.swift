@@ -50,6 +50,8 @@ public final class Trainer {
     /// Optimizer steps taken.
     public private(set) var step = 0
     private let weightLayers: [(name: String, tensor: Tensor)]
+    /// Each weight layer's index in `model.parameters`.
+    private let weightLayerSlots: [Int]
     private var firstNorms: [Double]?
     private var lastNorms: [Double] = []
     private var firstLoss: Double?
@@ -83,6 +85,8 @@ public final class Trainer {
         sampler = DistributedSampler(sampleCount: train.count, worldSize: communicator.worldSize, rank: communicator.rank,
                                      shuffle: c.shuffle, seed: c.seed, dropLast: c.dropLast)
         weightLayers = ModelFactory.weightLayers(model)
+        let parameters = model.parameters
+        weightLayerSlots = weightLayers.map { layer in parameters.firstIndex { $0 === layer.tensor } ?? 0 }
 
         try StartupCheck.verifyAgreement(communicator: communicator, config: c, model: model, dataset: train)
         dataParallel = DataParallel(model: model, communicator: communicator,
@@ -144,11 +148,15 @@ public final class Trainer {
                 t.gradientSync = dataParallel.finishSynchronization()
                 if diagnose { diagnostics?.afterSynchronization(localSquaredNorms: dataParallel.localGradientSquaredNorms) }
                 let t3 = now()
+                // One pass over the gradients serves the non-finite check (a sum of squares is
+                // finite exactly when every element is) and the logged norms.
+                let squaredNorms = gradientSquaredNorms()
                 // One agreement per step: did any rank see a non-finite value, or a pre-emption signal?
-                let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss)
+                let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss,
+                                                                  gradientsFinite: squaredNorms.allSatisfy(\.isFinite))
                 // Logged norms are of the averaged gradient before clipping rescales it.
                 let logging = (step + 1) % c.logEvery == 0 || step == 0 || step + 1 == plan.optimizerSteps || diagnose
-                let norms = logging ? gradientNorms() : []
+                let norms = logging ? weightLayerSlots.map { squaredNorms[$0].squareRoot() } : []
                 if nonFinite {
                     let layers = NonFiniteCheck.nonFiniteGradients(model.namedParameters())
                     let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
@@ -237,11 +245,8 @@ public final class Trainer {
     /// Every rank's verdict on this step, agreed collectively so that all ranks take the same
     /// branch: whether any rank saw a non-finite loss or gradient, and whether any rank got a
     /// pre-emption signal (and which).
-    private func agreeOnStepFlags(localLoss: Double) -> (nonFinite: Bool, signal: Int32?) {
-        var localBad = !localLoss.isFinite
-        if !localBad {
-            for p in model.parameters where p.grad.map({ !NonFiniteCheck.isFinite($0) }) ?? false { localBad = true; break }
-        }
+    private func agreeOnStepFlags(localLoss: Double, gradientsFinite: Bool) -> (nonFinite: Bool, signal: Int32?) {
+        let localBad = !localLoss.isFinite || !gradientsFinite
         var flags: [Int64] = [localBad ? 1 : 0, Int64(preemption?.signalReceived ?? 0)]
         if communicator.worldSize > 1 { flags.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .max) } }
         return (flags[0] != 0, flags[1] != 0 ? Int32(flags[1]) : nil)
@@ -322,12 +327,10 @@ public final class Trainer {
         return (sums[0] / world, phases)
     }
 
-    /// The L2 norm of each weight layer's (averaged) gradient, in forward order.
-    private func gradientNorms() -> [Double] {
-        weightLayers.map { layer in
-            guard let g = layer.tensor.grad else { return 0 }
-            return VectorMath.sumOfSquares(g.pointer, g.count).squareRoot()
-        }
+    /// The squared L2 norm of each parameter's (averaged) gradient, in `model.parameters`
+    /// order; 0 for a parameter without one.
+    private func gradientSquaredNorms() -> [Double] {
+        model.parameters.map { p in p.grad.map { VectorMath.sumOfSquares($0.pointer, $0.count) } ?? 0 }
     }
 
     /// Validation loss (and accuracy for classification) over the held-out split. Each rank
