@@ -158,7 +158,9 @@ public final class Trainer {
                 let logging = (step + 1) % c.logEvery == 0 || step == 0 || step + 1 == plan.optimizerSteps || diagnose
                 let norms = logging ? weightLayerSlots.map { squaredNorms[$0].squareRoot() } : []
                 if nonFinite {
-                    let layers = NonFiniteCheck.nonFiniteGradients(model.namedParameters())
+                    // The same pass named the culprits: a squared norm is non-finite exactly when
+                    // its gradient holds NaN or infinity. (namedParameters is in parameters order.)
+                    let layers = zip(model.namedParameters(), squaredNorms).filter { !$0.1.isFinite }.map(\.0.name)
                     let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
                         + (layers.count > 6 ? ", … (\(layers.count) tensors)" : "")
                     if nonFinitePolicy == .stop {
