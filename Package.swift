@@ -1,16 +1,16 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 //
 // ddp-train: a distributed data-parallel neural-network trainer.
 //
 // Dependencies point one way (see docs/ARCHITECTURE.md):
-//   CBLAS, CKernels → Autograd → NN → Distributed (+ CMPI) → Training → ddp-train
-//   DataFormats and Reporting are leaf libraries that Training uses.
+//
+//   CBLAS, CKernels → Autograd → NN ─────────┐
+//   CMPI → Collectives ──→ DataParallelism ──┴→ Training → RunReports → Experiments → ddp-train
+//   DataFormats → Reporting ─────────────────────┘
+//
+// Release builds use SwiftPM's defaults (-O, whole module): no unsafe flags, so the libraries
+// can be depended on by version, and every precondition and bounds check stays in what users run.
 import PackageDescription
-
-let optimized: [SwiftSetting] = [
-    // Bounds checks stay on in debug builds; release builds are what users and benchmarks run.
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
-]
 
 let package = Package(
     name: "ddp-train",
@@ -18,7 +18,12 @@ let package = Package(
     products: [
         .executable(name: "ddp-train", targets: ["ddp-train"]),
         .executable(name: "ddp-bench", targets: ["ddp-bench"]),
+        .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Collectives", targets: ["Collectives"]),
+        .library(name: "DataParallelism", targets: ["DataParallelism"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,30 +39,39 @@ let package = Package(
         // and picked at load time (see Sources/CKernels/Multiversion.h).
         .target(name: "CKernels", publicHeadersPath: "include"),
 
-        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimized),
-        .target(name: "NN", dependencies: ["Autograd", "CKernels"], swiftSettings: optimized),
-        .target(name: "Distributed", dependencies: ["NN", "CMPI"], swiftSettings: optimized),
-        .target(name: "DataFormats", swiftSettings: optimized),
-        .target(name: "Reporting", dependencies: ["DataFormats"], swiftSettings: optimized),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "NN", dependencies: ["Autograd", "CKernels"]),
+        .target(name: "Collectives", dependencies: ["CMPI"]),
+        .target(name: "DataParallelism", dependencies: ["Autograd", "NN", "Collectives"]),
+        .target(name: "DataFormats"),
+        .target(name: "Reporting", dependencies: ["DataFormats"]),
         .target(name: "Training",
-                dependencies: ["Distributed", "DataFormats", "Reporting",
-                               .product(name: "Logging", package: "swift-log")],
-                swiftSettings: optimized),
+                dependencies: ["Autograd", "NN", "Collectives", "DataParallelism", "DataFormats", "Reporting",
+                               .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RunReports", dependencies: ["Training", "DataFormats", "Reporting"]),
+        .target(name: "Experiments",
+                dependencies: ["Training", "RunReports", "Collectives", "DataFormats", "Reporting"]),
 
         .executableTarget(name: "ddp-train",
-                          dependencies: ["Training",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: optimized),
+                          dependencies: ["Training", "Experiments", "RunReports", "Collectives",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "ddp-bench",
-                          dependencies: ["Training",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: optimized),
+                          dependencies: ["Autograd", "NN", "Collectives", "DataParallelism",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "CKernels"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
+        .testTarget(name: "NNTests", dependencies: ["Autograd", "NN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CollectivesTests", dependencies: ["Collectives"]),
+        .testTarget(name: "DataParallelismTests", dependencies: ["DataParallelism"]),
         .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests",
+                    dependencies: ["Training", "Autograd", "NN", "Collectives", "DataFormats", "Reporting"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training"]),
+        // Launches the built ddp-train binary, alone and under real mpirun.
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["Training", "Experiments", "RunReports", "Collectives", "DataFormats", "Reporting"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
-import Distributed
+import Collectives
+import DataParallelism
 import NN
 
 /// `ddp-bench allreduce`: DataParallel's gradient synchronization for the wide MLP beside a raw

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
-import Distributed
+import Collectives
+import DataParallelism
 import NN
 
 /// `ddp-bench scaling`: samples/s of data-parallel training at the launched world size.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Distributed
+import Collectives
 import Foundation
 
 /// `ddp-train doctor`: checks that MPI collectives work across the launched ranks.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunReports
 import Training
 
 /// `ddp-train export-csv`: a run's metrics.jsonl as one flat CSV table.

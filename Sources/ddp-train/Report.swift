@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunReports
 import Training
 
 /// `ddp-train report`: one self-contained HTML page for one or more runs.

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Distributed
+import Collectives
 import Foundation
+import Experiments
 import Training
 
 /// `ddp-train scaling-model`: predicted step time and scaling efficiency at P ranks from a

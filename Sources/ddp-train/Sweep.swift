@@ -1,6 +1,7 @@
 import ArgumentParser
-import Distributed
+import Collectives
 import Foundation
+import Experiments
 import Training
 
 /// `ddp-train sweep`: a grid of training runs, each a subprocess of this binary, resumable,

@@ -84,7 +84,7 @@ final class DataLoaderTests: XCTestCase {
     // MARK: npy
 
     func testNumPyDataLoadsAsWritten() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         let x = (0..<40).map { Float($0) / 7 }, y = (0..<4).map { Float($0) }
         try writeNumPy(x, shape: [4, 10], to: dir.appendingPathComponent("x.npy"))
         try writeNumPy(y, shape: [4, 1], to: dir.appendingPathComponent("y.npy"))
@@ -98,7 +98,7 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testNumPyClassificationTargetsBecomeLabels() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         try writeNumPy([Float](repeating: 0.5, count: 30), shape: [3, 10], to: dir.appendingPathComponent("x.npy"))
         try writeNumPy([2, 0, 1], shape: [3], to: dir.appendingPathComponent("y.npy"))
         var c = config {
@@ -111,7 +111,7 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testNumPyErrorsNameTheFile() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         let x = dir.appendingPathComponent("x.npy"), y = dir.appendingPathComponent("y.npy")
         let bad = dir.appendingPathComponent("bad.npy"), nan = dir.appendingPathComponent("nan.npy")
         try writeNumPy([Float](repeating: 1, count: 50), shape: [5, 10], to: x)
@@ -136,7 +136,7 @@ final class DataLoaderTests: XCTestCase {
     // MARK: csv
 
     func testCSVSplitsTheTargetColumnFromTheFeatures() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         let url = dir.appendingPathComponent("data.csv")
         try Data("a,b,y\n1,2,0.5\n3,4,1.5\n5,6,2.5\n".utf8).write(to: url)
         let data = try DatasetLoader.load(config {

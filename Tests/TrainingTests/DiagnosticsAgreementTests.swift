@@ -1,5 +1,5 @@
 import Autograd
-import Distributed
+import Collectives
 import NN
 import Training
 import XCTest

@@ -118,7 +118,7 @@ final class ParserFuzzTests: XCTestCase {
 
     /// Replays every input that is known to be nasty.
     func testCorpusReplays() throws {
-        let root = DDPTrainProcess.fixture("corpus")
+        let root = TestFiles.fixture("corpus")
         for kind in ["hostfile", "config"] {
             let folder = root.appendingPathComponent(kind)
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

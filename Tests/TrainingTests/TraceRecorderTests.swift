@@ -1,4 +1,4 @@
-import Distributed
+import Collectives
 import Foundation
 import Reporting
 import Training
@@ -58,7 +58,7 @@ final class TraceRecorderTests: XCTestCase {
     }
 
     func testWritesAChromeTraceFile() throws {
-        let directory = try DDPTrainProcess.temporaryDirectory(self)
+        let directory = try TestFiles.temporaryDirectory(self)
         let path = directory.appendingPathComponent("trace.json").path
         let communicator = SingleProcessCommunicator()
         let recorder = ChromeTraceRecorder(communicator: communicator, maxSteps: 3)

@@ -31,8 +31,8 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testPyTorchMLPWeightsLoadAndSaveBitForBit() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
-        let source = DDPTrainProcess.fixture("seed_mlp_init.safetensors")
+        let dir = try TestFiles.temporaryDirectory(self)
+        let source = TestFiles.golden("seed_mlp_init.safetensors")
         let model = seedMLP()
         try WeightsFile.load(source.path, into: model)
         let copy = dir.appendingPathComponent("copy.safetensors")
@@ -44,8 +44,8 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testPyTorchResNetWeightsLoadAndSaveBitForBit() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
-        let source = DDPTrainProcess.fixture("resnet_small_init.safetensors")
+        let dir = try TestFiles.temporaryDirectory(self)
+        let source = TestFiles.golden("resnet_small_init.safetensors")
         let model = smallResNet()
         try WeightsFile.load(source.path, into: model)
         let copy = dir.appendingPathComponent("copy.safetensors")
@@ -55,7 +55,7 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testBatchNormBuffersRoundTrip() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         let a = seedMLP(depth: 2, width: 4, batchNorm: true)
         let names = a.stateDict().map(\.name)
         XCTAssertTrue(names.contains { $0.hasSuffix("running_mean") }, "\(names)")
@@ -70,7 +70,7 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testWrongShapesAreListedByName() throws {
-        let source = DDPTrainProcess.fixture("seed_mlp_init.safetensors").path
+        let source = TestFiles.golden("seed_mlp_init.safetensors").path
         XCTAssertThrowsError(try WeightsFile.load(source, into: seedMLP(width: 64))) {
             let message = "\($0)"
             XCTAssertTrue(message.hasPrefix(source), message)
@@ -82,7 +82,7 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testMissingAndUnexpectedNamesAreListed() throws {
-        let source = DDPTrainProcess.fixture("seed_mlp_init.safetensors").path
+        let source = TestFiles.golden("seed_mlp_init.safetensors").path
         // Depth 11 has model.22 that the file lacks.
         XCTAssertThrowsError(try WeightsFile.load(source, into: seedMLP(depth: 11))) {
             XCTAssertTrue("\($0)".contains("missing model.22.weight, model.22.bias"), "\($0)")
@@ -95,7 +95,7 @@ final class WeightsFileTests: XCTestCase {
             XCTAssertTrue(message.contains("model.18.weight: file has shape [128, 128], model has [1, 128]"), message)
         }
         // A ResNet's weights do not fit an MLP at all.
-        XCTAssertThrowsError(try WeightsFile.load(DDPTrainProcess.fixture("resnet_small_init.safetensors").path, into: seedMLP())) {
+        XCTAssertThrowsError(try WeightsFile.load(TestFiles.golden("resnet_small_init.safetensors").path, into: seedMLP())) {
             let message = "\($0)"
             XCTAssertTrue(message.contains("missing model.0.weight"), message)
             XCTAssertTrue(message.contains("unexpected blocks.0.conv1."), message)
@@ -106,12 +106,12 @@ final class WeightsFileTests: XCTestCase {
     func testFailedLoadLeavesTheModelUntouched() throws {
         let model = seedMLP(depth: 9)
         let before = model.stateDict().map(\.tensor.scalars)
-        XCTAssertThrowsError(try WeightsFile.load(DDPTrainProcess.fixture("seed_mlp_init.safetensors").path, into: model))
+        XCTAssertThrowsError(try WeightsFile.load(TestFiles.golden("seed_mlp_init.safetensors").path, into: model))
         XCTAssertEqual(model.stateDict().map(\.tensor.scalars), before)
     }
 
     func testMissingAndMalformedFilesNameThePath() throws {
-        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let dir = try TestFiles.temporaryDirectory(self)
         let missing = dir.appendingPathComponent("none.safetensors").path
         XCTAssertThrowsError(try WeightsFile.load(missing, into: seedMLP())) {
             XCTAssertTrue("\($0)".contains("none.safetensors"), "\($0)")

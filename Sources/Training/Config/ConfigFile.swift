@@ -74,14 +74,15 @@ extension TrainingConfig {
         }
     }
 
-    static func reason(_ error: Error) -> String {
+    /// The readable text of an error thrown while reading a file (Foundation's description, or the error itself).
+    package static func reason(_ error: Error) -> String {
         let text = (error as NSError).localizedDescription
         return text.isEmpty ? "\(error)" : text
     }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+package func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }

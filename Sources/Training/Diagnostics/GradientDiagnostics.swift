@@ -1,5 +1,5 @@
 import Autograd
-import Distributed
+import Collectives
 import NN
 
 /// Per-layer diagnostics of gradient flow, every K optimizer steps, across all ranks.

@@ -1,4 +1,4 @@
-import Distributed
+import Collectives
 import Foundation
 
 /// `--trace`, `--trace-steps` and `--stall-warning-seconds`: what a run watches about its

@@ -1,4 +1,4 @@
-import Distributed
+import Collectives
 import Foundation
 
 /// Shows a long run's progress: a live line on a terminal, periodic plain lines otherwise,

@@ -1,5 +1,5 @@
 import Autograd
-import Distributed
+import Collectives
 import NN
 
 /// Verifies that every rank holds bitwise-identical parameters and buffers, by comparing a

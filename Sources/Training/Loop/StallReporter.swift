@@ -1,4 +1,4 @@
-import Distributed
+import Collectives
 import Foundation
 
 /// Prints a warning when a rank has waited too long in a gradient allreduce

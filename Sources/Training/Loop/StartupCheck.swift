@@ -1,4 +1,4 @@
-import Distributed
+import Collectives
 import Foundation
 import NN
 

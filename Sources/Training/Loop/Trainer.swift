@@ -1,5 +1,6 @@
 import Autograd
-import Distributed
+import Collectives
+import DataParallelism
 import Foundation
 import NN
 
@@ -375,7 +376,7 @@ public final class Trainer {
         return TrainingSummary(layerNames: weightLayers.map(\.name), firstNorms: firstNorms ?? [], lastNorms: lastNorms,
                                firstLoss: firstLoss ?? .nan, finalLoss: lastLoss,
                                validationLoss: lastValidation?.loss, validationAccuracy: lastValidation?.accuracy,
-                               steps: step, phases: phases,
+                               steps: step, stepsThisRun: timedSteps, phases: phases,
                                samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9),
                                diagnosticsLines: diagnostics?.summaryLines() ?? [])
     }

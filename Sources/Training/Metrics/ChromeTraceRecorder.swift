@@ -1,6 +1,7 @@
 import DataFormats
 import Dispatch
-import Distributed
+import Collectives
+import DataParallelism
 import Foundation
 import Reporting
 

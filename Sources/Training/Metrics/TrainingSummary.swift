@@ -11,6 +11,8 @@ public struct TrainingSummary {
     public var validationLoss: Double?
     public var validationAccuracy: Double?
     public var steps: Int
+    /// Optimizer steps this process took (0 when a resumed checkpoint was already at the end).
+    public var stepsThisRun: Int = 0
     public var phases: PhaseStatistics?
     public var samplesPerSecond: Double
     /// Extra lines from the diagnostics (saturation, dead units, noise scale, verdict).
@@ -36,10 +38,16 @@ public struct TrainingSummary {
         lines.append("  " + pad("layer", width) + "  " + lpad("step 1", 11) + "  " + lpad("step \(steps)", 11))
         for (i, name) in layerNames.enumerated() {
             let tag = i == layerNames.count - 1 ? "  (output head)" : ""
-            lines.append("  " + pad(name, width) + "  " + lpad(fmt(firstNorms[i]), 11) + "  " + lpad(fmt(lastNorms[i]), 11) + tag)
+            lines.append("  " + pad(name, width) + "  " + lpad(fmt(firstNorms.element(i)), 11) + "  "
+                         + lpad(fmt(lastNorms.element(i)), 11) + tag)
         }
         lines.append("  " + pad("vanishing factor", width) + "  " + lpad(fmt(firstVanishingFactor), 11) + "  "
                      + lpad(fmt(lastVanishingFactor), 11) + "  (first layer / last hidden layer)")
+        guard stepsThisRun > 0 else {
+            // A resume from a checkpoint already at the end: nothing was measured in this run.
+            lines.append("No step trained in this run: the checkpoint is at step \(steps), already at the end of the budget")
+            return lines.joined(separator: "\n")
+        }
         lines.append(String(format: "Loss: %@ → %@ over %d steps", fmt(firstLoss), fmt(finalLoss), steps))
         if let v = validationLoss {
             var s = "Validation loss: \(fmt(v))"
@@ -61,4 +69,9 @@ public struct TrainingSummary {
         guard let v else { return "n/a" }
         return String(format: "%.3e", v)
     }
+}
+
+extension Array {
+    /// The element at `index`, or nil past either end (a layer's norm that was never logged).
+    func element(_ index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -1,0 +1,42 @@
+import Training
+/// What one sweep point produced, or why it failed. Written as the point's `done.json` (or
+/// `failed.json`) and read back when a sweep resumes; one row of `summary.csv`.
+///
+/// Every number is finite or absent: a diverged loss is recorded as nil, not NaN.
+public struct PointOutcome: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case ok
+        case failed
+    }
+
+    public var name: String
+    public var assignments: [SweepPoint.Assignment]
+    public var ranks: Int
+    public var status: Status
+    /// The point's launch, for deciding on resume whether a finished point is still current.
+    public var fingerprint: String
+    /// Wall-clock seconds the point's process ran.
+    public var seconds: Double
+
+    /// The learning rate before any `lrScaling` (the grid's or the base's value).
+    public var givenLearningRate: Double
+    public var metrics: RunMetrics?
+
+    /// For a failure: the exit status (nil when the process could not start or was killed by a signal).
+    public var exitCode: Int32?
+    /// For a failure: what went wrong, with the last lines the process wrote to standard error.
+    public var error: String?
+
+    public init(name: String, assignments: [SweepPoint.Assignment], ranks: Int, status: Status, fingerprint: String,
+                seconds: Double, givenLearningRate: Double, metrics: RunMetrics? = nil, exitCode: Int32? = nil,
+                error: String? = nil) {
+        self.name = name; self.assignments = assignments; self.ranks = ranks; self.status = status
+        self.fingerprint = fingerprint; self.seconds = seconds; self.givenLearningRate = givenLearningRate
+        self.metrics = metrics; self.exitCode = exitCode; self.error = error
+    }
+
+    /// The value of grid dimension `name` at this point.
+    public func value(of name: String) -> SweepValue? {
+        assignments.first { $0.name == name }?.value
+    }
+}

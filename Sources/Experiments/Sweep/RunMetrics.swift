@@ -1,0 +1,124 @@
+import Foundation
+import Training
+
+/// The numbers a sweep keeps from one finished run, read from its run directory's
+/// `config.json` (the `resolved` section) and `metrics.jsonl` (docs/METRICS.md).
+public struct RunMetrics: Codable, Equatable, Sendable {
+    /// Mean of the timed phases over steps, in milliseconds (the slowest rank's time per phase).
+    public struct PhaseMilliseconds: Codable, Equatable, Sendable {
+        public var forward: Double
+        public var backward: Double
+        public var gradientSync: Double
+        public var optimizer: Double
+        public var total: Double { forward + backward + gradientSync + optimizer }
+        /// The share of step time spent waiting for gradient synchronization (the part of the
+        /// allreduce that overlap did not hide).
+        public var communicationShare: Double? { total > 0 ? gradientSync / total : nil }
+    }
+
+    public var effectiveBatch: Int
+    public var perRankBatch: Int
+    public var worldSize: Int
+    /// The learning rate after `lrScaling`, and how it was derived.
+    public var learningRate: Double
+    public var learningRateRule: String
+    public var epochs: Int
+    /// The last logged optimizer step, and the steps the run planned (`resolved.optimizerSteps`):
+    /// fewer means it stopped early (pre-empted).
+    public var steps: Int
+    public var plannedSteps: Int?
+    /// The last epoch's mean training loss.
+    public var finalTrainLoss: Double?
+    /// The last epoch's validation loss, when the run held data out.
+    public var finalValidationLoss: Double?
+    /// Each epoch's mean training loss, in order (nil where it was not finite).
+    public var epochTrainLosses: [Double?]
+    /// First weight layer's gradient norm over the last hidden layer's, at the first and last logged step.
+    public var firstVanishingFactor: Double?
+    public var lastVanishingFactor: Double?
+    /// The last defined smoothed gradient-noise-scale estimate (`diagnostics.noise_scale.b_simple_ema`).
+    public var noiseScale: Double?
+    /// The step `noiseScale` comes from, and the last step with diagnostics: when they differ,
+    /// the estimate was undefined (its |G|² average not positive) at the later diagnostics steps.
+    public var noiseScaleStep: Int?
+    public var lastDiagnosticsStep: Int?
+    /// Why there is no noise scale, when diagnostics said so.
+    public var noiseScaleNote: String?
+    /// Median global samples per second over the steps after the first (which pays for warm-up).
+    public var samplesPerSecond: Double?
+    public var phases: PhaseMilliseconds?
+
+    /// Reads a finished run directory.
+    public static func read(runDirectory: URL) throws -> RunMetrics {
+        let configURL = runDirectory.appendingPathComponent("config.json")
+        guard let configData = FileManager.default.contents(atPath: configURL.path),
+              let config = (try? JSONSerialization.jsonObject(with: configData)) as? [String: Any],
+              let resolved = config["resolved"] as? [String: Any] else {
+            throw SweepError("\(configURL.path): missing or without a 'resolved' section; the run did not start properly")
+        }
+        let metricsURL = runDirectory.appendingPathComponent("metrics.jsonl")
+        guard let metricsData = FileManager.default.contents(atPath: metricsURL.path) else {
+            throw SweepError("\(metricsURL.path): missing; the run wrote no metrics")
+        }
+        var steps: [[String: Any]] = []
+        var epochs: [[String: Any]] = []
+        for line in String(decoding: metricsData, as: UTF8.self).split(separator: "\n") {
+            guard let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
+            switch record["type"] as? String {
+            case "step": steps.append(record)
+            case "epoch": epochs.append(record)
+            default: break
+            }
+        }
+        func finite(_ value: Any?) -> Double? {
+            guard let v = (value as? NSNumber)?.doubleValue, v.isFinite else { return nil }
+            return v
+        }
+        func int(_ key: String) -> Int { (resolved[key] as? NSNumber)?.intValue ?? 0 }
+
+        var noiseScale: Double?
+        var noiseStep: Int?
+        var lastDiagnostics: Int?
+        var noiseNote: String?
+        for step in steps {
+            guard let diagnostics = step["diagnostics"] as? [String: Any] else { continue }
+            let number = (step["step"] as? NSNumber)?.intValue
+            lastDiagnostics = number
+            if let n = diagnostics["noise_scale"] as? [String: Any], let v = finite(n["b_simple_ema"]) {
+                noiseScale = v
+                noiseStep = number
+            }
+            if let note = diagnostics["noise_scale_unavailable"] as? String { noiseNote = note }
+        }
+        let later = steps.count > 1 ? Array(steps.dropFirst()) : steps
+        let rates = later.compactMap { finite($0["samples_per_second"]) }.sorted()
+        var phases: PhaseMilliseconds?
+        let timed = later.compactMap { $0["timing"] as? [String: Any] }
+        if !timed.isEmpty {
+            func mean(_ phase: String) -> Double {
+                let values = timed.compactMap { finite(($0[phase] as? [String: Any])?["max_ms"]) }
+                return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+            }
+            phases = PhaseMilliseconds(forward: mean("forward"), backward: mean("backward"),
+                                       gradientSync: mean("gradient_sync"), optimizer: mean("optimizer"))
+        }
+        return RunMetrics(
+            effectiveBatch: int("effectiveBatchSize"), perRankBatch: int("perRankBatchSize"), worldSize: int("worldSize"),
+            // config.json holds the Float learning rate widened to Double (0.009999999776…);
+            // its shortest Float spelling is what the user wrote and what the trainer printed.
+            learningRate: finite(resolved["learningRate"]).map { Double(Float($0).description) ?? $0 } ?? 0,
+            learningRateRule: resolved["learningRateRule"] as? String ?? "",
+            epochs: (config["epochs"] as? NSNumber)?.intValue ?? epochs.count,
+            steps: (steps.last?["step"] as? NSNumber)?.intValue ?? 0,
+            plannedSteps: (resolved["optimizerSteps"] as? NSNumber)?.intValue,
+            finalTrainLoss: finite(epochs.last?["train_loss"]),
+            finalValidationLoss: finite(epochs.last?["val_loss"]),
+            epochTrainLosses: epochs.map { finite($0["train_loss"]) },
+            firstVanishingFactor: finite(steps.first?["vanishing_factor"]),
+            lastVanishingFactor: finite(steps.last?["vanishing_factor"]),
+            noiseScale: noiseScale, noiseScaleStep: noiseStep, lastDiagnosticsStep: lastDiagnostics,
+            noiseScaleNote: noiseScale == nil ? noiseNote : nil,
+            samplesPerSecond: rates.isEmpty ? nil : rates[rates.count / 2],
+            phases: phases)
+    }
+}

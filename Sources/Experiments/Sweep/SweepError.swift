@@ -1,0 +1,8 @@
+import Training
+/// A sweep that cannot be set up or run: one line naming the flag or file, the field, what is
+/// wrong and how to fix it.
+public struct SweepError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Training
+
+/// How a sweep starts each point: the real `ddp-train` binary, alone for one rank, under
+/// `mpirun -np R` (or another launcher with mpirun's arguments) for more.
+public struct SweepLauncher: Sendable {
+    /// The `ddp-train` executable every point runs.
+    public var executable: String
+    /// The multi-rank launcher: a path to `mpirun`, or a script that takes mpirun's arguments
+    /// (`-np R [--hostfile F] [--oversubscribe] PROGRAM ARGS…`).
+    public var launcher: String
+    /// A launcher command line with `{ranks}` where the rank count goes, used instead of
+    /// `launcher` and its mpirun-style arguments: the point's program and arguments follow it.
+    /// E.g. `["scripts/emulated-cluster.sh", "--hosts", "{ranks}", "--"]`.
+    public var template: [String]?
+    /// Whether `launcher` is Open MPI's own `mpirun` (then `-x OPENBLAS_NUM_THREADS` forwards the
+    /// BLAS thread count to ranks on other hosts).
+    public var launcherIsMPIRun: Bool
+    /// `--hostfile` for multi-rank points.
+    public var hostfile: String?
+    /// Allow more ranks than slots (`--oversubscribe`).
+    public var oversubscribe: Bool
+    /// Extra launcher arguments, before the program (`--bind-to core`, `--map-by ppr:2:node`).
+    public var launcherArguments: [String]
+    /// Extra `ddp-train train` flags every point gets that are not config fields
+    /// (`--diagnostics-every 5`, `--check-replicas-every 10`).
+    public var trainArguments: [String]
+
+    public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
+                hostfile: String? = nil, oversubscribe: Bool = false, launcherArguments: [String] = [],
+                trainArguments: [String] = []) {
+        self.executable = executable
+        self.launcher = launcher
+        self.template = template
+        self.launcherIsMPIRun = launcherIsMPIRun
+        self.hostfile = hostfile
+        self.oversubscribe = oversubscribe
+        self.launcherArguments = launcherArguments
+        self.trainArguments = trainArguments
+    }
+
+    /// The program and arguments that run `point` with its config file, writing into `runDirectory`.
+    public func command(for point: SweepPoint, configPath: String, runDirectory: String) -> (program: String, arguments: [String]) {
+        let train = ["train", "--preset", point.config.preset, "--config", configPath, "--run-dir", runDirectory, "--quiet"]
+            + trainArguments
+        guard point.ranks > 1 else { return (executable, train) }
+        if let template, let program = template.first {
+            let filled = template.dropFirst().map { $0.replacingOccurrences(of: "{ranks}", with: "\(point.ranks)") }
+            return (program, filled + [executable] + train)
+        }
+        var arguments = ["-np", "\(point.ranks)"]
+        if let hostfile { arguments += ["--hostfile", hostfile] }
+        if oversubscribe { arguments.append("--oversubscribe") }
+        if launcherIsMPIRun { arguments += ["-x", "OPENBLAS_NUM_THREADS"] }
+        arguments += launcherArguments
+        return (launcher, arguments + [executable] + train)
+    }
+
+    /// What a point's launch depends on besides its config: a finished point whose fingerprint
+    /// differs from the current one is run again when the sweep resumes.
+    /// (The ddp-train binary's path is left out: a rebuilt or moved binary keeps finished points.)
+    public func fingerprint(for point: SweepPoint) -> String {
+        var launch = "ranks=\(point.ranks)"
+        if point.ranks > 1 {
+            let prefix = template ?? ([launcher] + (hostfile.map { ["--hostfile", $0] } ?? []) + (oversubscribe ? ["--oversubscribe"] : [])
+                + launcherArguments)
+            launch += " launcher=" + prefix.joined(separator: " ")
+        }
+        return launch + " train=" + trainArguments.joined(separator: " ") + "\n" + String(decoding: point.configJSON, as: UTF8.self)
+    }
+
+    /// The environment for every point: the caller's, with one BLAS thread per process unless
+    /// set (points and ranks share cores), and, as root, what Open MPI needs to agree to run.
+    public static func environment(_ base: [String: String] = ProcessInfo.processInfo.environment,
+                                   isRoot: Bool = geteuid() == 0) -> [String: String] {
+        var env = base
+        if env["OPENBLAS_NUM_THREADS"] == nil { env["OPENBLAS_NUM_THREADS"] = "1" }
+        if isRoot {
+            env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+            env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        }
+        return env
+    }
+
+    /// The full path of `name` on `PATH`, or nil.
+    public static func which(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
