@@ -75,6 +75,16 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Micro-batches per optimizer step (gradient accumulation).") var accumulateSteps: Int?
     @Option(help: "none, fp16 or bf16 gradient allreduce.") var gradCompression: String?
 
+    // Evaluation and stopping
+    @Option(parsing: .unconditional, help: "Evaluate the validation split every K optimizer steps (besides each epoch's end).")
+    var evalEvery: Int?
+    @Option(help: "When to evaluate between epoch ends: every:K, or geometric:R for steps growing by a factor 1+R (e.g. geometric:0.05 places a crossing within 5 %).")
+    var evalSchedule: String?
+    @Option(help: ArgumentHelp("A goal such as 'val_accuracy>=0.9', 'val_loss<=0.3' or 'train_loss<=0.5'; repeatable. The run records the first step each holds (summary.json) and stops when all hold.", valueName: "metric>=value"))
+    var target: [String] = []
+    @Option(parsing: .unconditional, help: "Stop after N optimizer steps, if the epochs have not ended the run first.")
+    var maxSteps: Int?
+
     // Output
     @Option(parsing: .unconditional, help: "Write a metrics record every N steps.") var logEvery: Int?
     @Option(help: "Run directory (default runs/<preset>-<timestamp>).") var runDir: String?
@@ -114,6 +124,13 @@ struct TrainingFlags: ParsableArguments {
         if noOverlap { c.overlap = false }
         set(accumulateSteps, \.accumulateSteps); set(gradCompression, \.gradCompression)
         set(logEvery, \.logEvery); set(runDir, \.runDir)
+        if evalEvery != nil && evalSchedule != nil {
+            throw ConfigError("--eval-every and --eval-schedule both set when to evaluate; give one (--eval-every K is every:K)")
+        }
+        if let evalEvery { c.evalSchedule = try EvaluationSchedule(parsing: "every:\(evalEvery)") }
+        if let evalSchedule { c.evalSchedule = try EvaluationSchedule(parsing: evalSchedule) }
+        if !target.isEmpty { c.targets = try target.map(TrainingTarget.init(parsing:)) }
+        set(maxSteps, \.maxSteps)
         if c.comparison != nil && (lr != nil || batchSize != nil || globalBatchSize != nil) {
             c.comparison = nil  // an explicit lr or batch turns the built-in comparison into one run
         }

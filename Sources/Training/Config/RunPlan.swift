@@ -63,7 +63,7 @@ public struct RunPlan: Sendable {
             }
         }
         let stepsPerEpoch = microSteps / config.accumulateSteps
-        let totalSteps = stepsPerEpoch * config.epochs
+        let totalSteps = min(stepsPerEpoch * config.epochs, config.maxSteps ?? .max)
 
         var lr = config.lr
         var rule = "lr \(config.lr) as given"
@@ -155,6 +155,15 @@ extension TrainingConfig {
         guard bucketMB > 0 && bucketMB.isFinite else { throw ConfigError("--bucket-mb must be positive, got \(bucketMB)") }
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw ConfigError("--nesterov needs --momentum > 0 and --dampening 0")
+        }
+        if let m = maxSteps { try positive(m, "max-steps") }
+        for target in targets ?? [] where target.metric != .trainLoss {
+            guard valFraction > 0 else {
+                throw ConfigError("--target \(target) needs a validation split; add --val-fraction (e.g. 0.2)")
+            }
+            if target.metric == .validationAccuracy && task != "classification" {
+                throw ConfigError("--target \(target) needs --task classification; regression has no accuracy (use val_loss)")
+            }
         }
         if syncBatchNorm && !batchNorm {
             throw ConfigError("--sync-batch-norm needs --batch-norm (the model has no BatchNorm layers to synchronize)")

@@ -96,6 +96,16 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var lrScaling: String = "none"
     public var baseBatchSize: Int?
 
+    // MARK: Evaluation and stopping
+    /// Evaluate between epoch ends on this schedule (`--eval-every K`, `--eval-schedule
+    /// geometric:R`); nil: at epoch ends only.
+    public var evalSchedule: EvaluationSchedule?
+    /// Goals like `val_accuracy>=0.9`: the run records the first step each holds at (in
+    /// summary.json) and stops once all hold.
+    public var targets: [TrainingTarget]?
+    /// Stop after this many optimizer steps, if the epoch budget has not ended the run first.
+    public var maxSteps: Int?
+
     // MARK: Data parallel
     public var bucketMB: Double = 25
     public var overlap: Bool = true

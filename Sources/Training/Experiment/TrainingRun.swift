@@ -46,6 +46,7 @@ public enum TrainingRun {
 
     static func single(_ config: TrainingConfig, options: RunOptions, communicator: any Communicator,
                        console: Console) throws -> TrainingSummary {
+        let started = Date()
         let data = try DatasetLoader.load(config)
         let (train, validation) = data.split(validationFraction: config.valFraction)
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
@@ -61,32 +62,57 @@ public enum TrainingRun {
             directory?.resetMetrics()
         }
         let trainer = try Trainer(plan: plan, train: train, validation: validation, communicator: communicator,
-                                  runDirectory: directory, console: console, initFrom: options.initFrom)
-        if let directory { trainer.sinks.append(MetricsLog(directory: directory)) }
-        trainer.replicaCheckInterval = options.checkReplicasEvery
-        trainer.nonFinitePolicy = options.onNonFinite
-        trainer.faults = options.faults
+                                  runDirectory: directory, console: console, initFrom: options.initFrom,
+                                  options: TrainerOptions(nonFinitePolicy: options.onNonFinite, preemption: PreemptionSignal(),
+                                                          faults: options.faults))
+        let metrics = MetricsRecording(sinks: directory.map { [MetricsLog(directory: $0)] } ?? [])
         let timeline = try CommunicationMonitoring.attach(to: trainer, options: options)
-        trainer.preemption = PreemptionSignal()
-        if let dir = options.checkpointDir {
+        let policy = try options.checkpointDir.map { dir in
             let interval = try options.checkpointEvery.map(CheckpointPolicy.parseInterval) ?? (steps: nil, epochs: 1)
-            trainer.checkpointing = CheckpointPolicy(directory: dir, everySteps: interval.steps, everyEpochs: interval.epochs,
-                                                     keep: options.keepCheckpoints)
+            return CheckpointPolicy(directory: dir, everySteps: interval.steps, everyEpochs: interval.epochs,
+                                    keep: options.keepCheckpoints)
         }
         if let checkpoint {
             try trainer.restore(from: checkpoint)
             describeResume(checkpoint, plan: plan, console: console)
         }
-        try attachDiagnostics(to: trainer, options: options, console: console)  // after a restore: it needs the step
+        // After a restore: diagnostics and TensorBoard need the step.
+        try attachDiagnostics(to: trainer, metrics: metrics, options: options, console: console)
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
-        trainer.progress = communicator.rank == 0
-            ? ProgressReporter(mode: ProgressReporter.automaticMode(quiet: options.quiet), totalSteps: plan.optimizerSteps) : nil
-        let summary = try trainer.run()
+
+        // The pieces around the step, in the order they see each step: checks first, then the
+        // evaluation that may stop the run, the records of it, progress, and checkpoints last
+        // (they flush everything before them).
+        if options.checkReplicasEvery > 0 { trainer.add(ReplicaChecking(interval: options.checkReplicasEvery)) }
+        let tracker = TargetTracker(targets: config.targets ?? [], schedule: config.evalSchedule, startStep: trainer.step,
+                                    metrics: metrics)
+        trainer.add(tracker)
+        trainer.add(metrics)
+        if communicator.rank == 0 {
+            trainer.add(ProgressReporter(mode: ProgressReporter.automaticMode(quiet: options.quiet), totalSteps: plan.optimizerSteps))
+        }
+        trainer.add(Checkpointing(policy: policy))
+
+        let summary: TrainingSummary
+        do {
+            summary = try trainer.run()
+        } catch {
+            // A run stopped by divergence or pre-emption still says how it ended.
+            if trainer.end != nil, let directory {
+                try? RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started))
+                    .write(to: directory.url)
+            }
+            throw error
+        }
         try CommunicationMonitoring.finish(timeline, options: options, trainer: trainer, console: console)
         if let save = options.save, communicator.rank == 0 {
             try WeightsFile.save(trainer.model, to: save, metadata: ["preset": config.preset, "steps": "\(trainer.step)"])
         }
+        if let directory {
+            try RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started)).write(to: directory.url)
+        }
+        reportTargets(tracker, trainer: trainer, console: console)
         if options.printSummary { console.result(summary.render()) }
         if let directory { console.info("Run directory: \(directory.path)") }
         return summary
@@ -112,7 +138,8 @@ public enum TrainingRun {
 
     /// `--diagnostics-every` and `--tensorboard`: per-layer diagnostics on every rank, a
     /// TensorBoard sink on rank 0.
-    static func attachDiagnostics(to trainer: Trainer, options: RunOptions, console: Console) throws {
+    static func attachDiagnostics(to trainer: Trainer, metrics: MetricsRecording, options: RunOptions,
+                                  console: Console) throws {
         let diagnostics = DiagnosticsOptions(every: options.diagnosticsEvery, vanishingThreshold: options.vanishingThreshold)
         try diagnostics.validate()
         if diagnostics.every > 0 { trainer.diagnostics = GradientDiagnostics(trainer: trainer, options: diagnostics) }
@@ -120,7 +147,18 @@ public enum TrainingRun {
             let url = URL(fileURLWithPath: dir)
             // A resumed run repeats no step: drop events logged after the checkpoint.
             if trainer.step > 0 { try TensorBoardWriter.discardRecords(after: trainer.step, in: url) }
-            trainer.sinks.append(try TensorBoardSink(directory: url, console: console))
+            metrics.add(try TensorBoardSink(directory: url, console: console))
+        }
+    }
+
+    /// One line per target: the step it was first reached at, or that it never was.
+    static func reportTargets(_ tracker: TargetTracker, trainer: Trainer, console: Console) {
+        for (target, crossing) in zip(tracker.targets, tracker.crossings) {
+            if let step = crossing.step {
+                console.result("Target \(target): reached at step \(step) (\(crossing.samples ?? 0) samples)")
+            } else {
+                console.result("Target \(target): not reached in \(trainer.step) steps (censored)")
+            }
         }
     }
 

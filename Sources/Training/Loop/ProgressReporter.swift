@@ -3,7 +3,7 @@ import Foundation
 
 /// Shows a long run's progress: a live line on a terminal, periodic plain lines otherwise,
 /// nothing with --quiet. Rank 0 only.
-public final class ProgressReporter {
+public final class ProgressReporter: TrainingCallback {
     public enum Mode { case live, periodic, quiet }
     public let mode: Mode
     private let totalSteps: Int
@@ -42,6 +42,16 @@ public final class ProgressReporter {
             print(line)
             fflush(nil)  // nil: every output stream (stdout itself is not concurrency-safe to name)
         }
+    }
+
+    public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision {
+        update(epoch: outcome.epoch + 1, epochs: trainer.plan.config.epochs, step: outcome.step, loss: outcome.loss,
+               samplesPerSecond: Double(trainer.samplesSeen) / max(trainer.trainingSeconds, 1e-9))
+        return .proceed
+    }
+
+    public func runDidFinish(trainer: Trainer) {
+        finish()
     }
 
     /// Ends the live line so that later output starts on a fresh line.

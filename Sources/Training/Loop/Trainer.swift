@@ -6,6 +6,11 @@ import NN
 
 /// Trains one model replica per rank on its shard of each global batch, with gradients
 /// averaged across ranks after every optimizer step. With one rank it is plain training.
+///
+/// `run()` loops over epochs and calls `trainStep` — the step itself: forward, backward,
+/// gradient averaging, the non-finite check and the optimizer — then hands each step's and
+/// each epoch's outcome to the `TrainingCallback`s (metrics, progress, checkpoints, replica
+/// checks, evaluation and targets). What happens around a step lives in those callbacks.
 public final class Trainer {
     public let plan: RunPlan
     public let communicator: any Communicator
@@ -16,68 +21,69 @@ public final class Trainer {
     public let validation: Dataset?
     public let sampler: DistributedSampler
     public let loss: LossFunction
+    /// How steps treat non-finite values, signals and injected faults.
+    public let options: TrainerOptions
     /// Rank 0's run directory; nil on other ranks and when no directory is wanted.
     public let runDirectory: RunDirectory?
-    public var progress: ProgressReporter?
     /// Where start-up lines and warnings go (rank 0 only).
-    public var console: Console
-    /// Receivers of step and epoch records (rank 0; metrics.jsonl, TensorBoard).
-    public var sinks: [MetricsSink] = []
-    /// Heavier per-layer diagnostics, when enabled.
+    public let console: Console
+    /// The observers and deciders called after every step and epoch, in order.
+    public private(set) var callbacks: [TrainingCallback] = []
+    /// Heavier per-layer diagnostics, when enabled. They hook into the step itself (between
+    /// micro-steps and around the gradient sync), so they are not a callback.
     public var diagnostics: StepDiagnostics? {
         // Diagnostics attached after a restore continue the checkpoint's averages.
         didSet { if let restoredNoiseScale { diagnostics?.noiseScaleState = restoredNoiseScale } }
     }
     /// The noise-scale averages of the checkpoint this trainer resumed from, if it had any.
     public private(set) var restoredNoiseScale: NoiseScaleState?
-    /// Compare parameter checksums across ranks every this many steps (0: never).
-    public var replicaCheckInterval = 0
-    /// When to write checkpoints (rank 0 writes; every rank waits for it).
-    public var checkpointing: CheckpointPolicy?
-    /// What to do with a NaN or infinite loss or gradient.
-    public var nonFinitePolicy = NonFinitePolicy.stop
-    /// Set while listening for SIGTERM/SIGUSR1; checked at every step boundary.
-    public var preemption: PreemptionSignal?
     /// Receives forward/backward/optimizer spans for the Chrome-trace timeline (and, through
     /// `dataParallel.timeline`, each bucket's allreduce and the wait at the end of backward).
     public var timeline: TimelineRecorder? {
         didSet { dataParallel.timeline = timeline }
     }
-    /// Test-only fault injection (hidden CLI flag).
-    public var faults = FaultInjection()
     /// Steps dropped under `--on-nonfinite skip`.
     public private(set) var skippedSteps = 0
 
     /// Optimizer steps taken.
     public private(set) var step = 0
-    private let weightLayers: [(name: String, tensor: Tensor)]
+    /// How the last `run()` ended.
+    public private(set) var end: RunEnd?
+    /// Samples every rank together has trained on in this process.
+    public private(set) var samplesSeen = 0
+    /// Seconds of training (the slowest rank's step times) in this process, without evaluation.
+    public private(set) var trainingSeconds = 0.0
+    /// The weight layers, in forward order, whose gradient norms the run reports.
+    public let weightLayers: [(name: String, tensor: Tensor)]
     /// Each weight layer's index in `model.parameters`.
     private let weightLayerSlots: [Int]
-    private var firstNorms: [Double]?
-    private var lastNorms: [Double] = []
+    /// The weight layers' gradient norms at the first step (at initialization) and the last logged one.
+    public private(set) var firstNorms: [Double]?
+    public private(set) var lastNorms: [Double] = []
     private var firstLoss: Double?
-    private var lastLoss = Double.nan
+    /// The newest finite global-batch loss (NaN before the first step).
+    public private(set) var lastLoss = Double.nan
     private var phaseSums = PhaseTimings()
     private var phaseMaxSums = [Double](repeating: 0, count: 4)
     private var timedSteps = 0
-    private var samplesSeen = 0
-    private var trainingSeconds = 0.0
-    private var lastValidation: (loss: Double, accuracy: Double?)?
+    /// The newest evaluation and the step it was made at (an evaluation is reused, not repeated).
+    private var lastEvaluation: (step: Int, result: Evaluation?)?
     private var startEpoch = 0
     private var startStepInEpoch = 0
-    private var epochLossSum = 0.0
-    private var pendingSignal: Int32?
+    var epochLossSum = 0.0
 
     /// Builds the model, optimizer and data-parallel wrapper, checks that every rank agrees on
     /// model, configuration and data, and makes every replica identical to rank 0's.
     public init(plan: RunPlan, train: Dataset, validation: Dataset?, communicator: any Communicator,
-                runDirectory: RunDirectory?, console: Console, initFrom: String? = nil) throws {
+                runDirectory: RunDirectory?, console: Console, initFrom: String? = nil,
+                options: TrainerOptions = TrainerOptions()) throws {
         self.plan = plan
         self.communicator = communicator
         self.train = train
         self.validation = validation
         self.runDirectory = runDirectory
         self.console = console
+        self.options = options
         let c = plan.config
         model = ModelFactory.make(plan)
         if let initFrom { try WeightsFile.load(initFrom, into: model) }
@@ -97,152 +103,164 @@ public final class Trainer {
         if c.syncBatchNorm { dataParallel.synchronizeBatchNorm() }
     }
 
-    /// Runs every epoch and returns the end-of-run summary (on every rank).
+    /// Adds a callback after those already added.
+    public func add(_ callback: TrainingCallback) {
+        callbacks.append(callback)
+    }
+
+    /// Runs until the epoch budget, `--max-steps`, or a callback's stop, and returns the
+    /// end-of-run summary (on every rank).
     @discardableResult
     public func run() throws -> TrainingSummary {
         let c = plan.config
-        let k = c.accumulateSteps
-        let stepsPerEpoch = plan.microStepsPerEpoch / k
-        let hasBuffers = !model.namedBuffers().isEmpty && communicator.worldSize > 1
+        let stepsPerEpoch = plan.microStepsPerEpoch / c.accumulateSteps
         model.train()
         if startEpoch >= c.epochs && step > 0 {
             console.warning("the checkpoint is at step \(step), already past --epochs \(c.epochs); nothing left to train "
                             + "(raise --epochs to continue)")
         }
+        var ended: RunEnd?
         // max(): a resumed checkpoint may already be past the last epoch.
-        for epoch in startEpoch..<max(startEpoch, c.epochs) {
+        epochs: for epoch in startEpoch..<max(startEpoch, c.epochs) {
             let batches = sampler.batches(epoch: epoch, batchSize: plan.perRankBatch, dropLastBatch: c.dropLast)
             let firstStep = epoch == startEpoch ? startStepInEpoch : 0
             if firstStep == 0 { epochLossSum = 0 }
             for s in firstStep..<stepsPerEpoch {
-                let stepStart = now()
-                let diagnose = diagnostics?.isActive(step: step + 1) ?? false
-                var t = PhaseTimings()
-                dataParallel.zeroGradients()
-                if diagnose { diagnostics?.beginStep(step: step + 1) }
-                var localLoss = 0.0
-                var localSamples = 0
-                for micro in 0..<k {
-                    let indices = batches[s * k + micro]
-                    let batch = train.batch(indices)
-                    let t0 = now()
-                    let output = model(batch.inputs)
-                    var l = loss(output, targets: batch.targets, labels: batch.labels)
-                    if faults.injectsNaN(step: step + 1, rank: communicator.rank) { l = l * Float.nan }
-                    localLoss += Double(l.item())
-                    if k > 1 { l = l * (1 / Float(k)) }
-                    let pause = micro == 0 ? faults.stall(step: step + 1, rank: communicator.rank) : 0
-                    if pause > 0 { Thread.sleep(forTimeInterval: pause) }  // --debug-fault stall
-                    let t1 = now()
-                    dataParallel.backward(l, synchronize: micro == k - 1, captureLocalNorms: diagnose)
-                    let t2 = now()
-                    t.forward += seconds(t0, t1)
-                    t.backward += seconds(t1, t2)
-                    if let timeline {
-                        let tag = ["step": "\(step + 1)", "micro_step": "\(micro)"]
-                        timeline.record("forward", track: "compute", start: t0, end: t1, arguments: tag)
-                        timeline.record("backward", track: "compute", start: t1, end: t2, arguments: tag)
-                    }
-                    localSamples += indices.count
-                    if diagnose { diagnostics?.microStepDidFinish(index: micro, count: k) }
-                }
-                t.gradientSync = dataParallel.finishSynchronization()
-                if diagnose { diagnostics?.afterSynchronization(localSquaredNorms: dataParallel.localGradientSquaredNorms) }
-                let t3 = now()
-                // One pass over the gradients serves the non-finite check (a sum of squares is
-                // finite exactly when every element is) and the logged norms.
-                let squaredNorms = gradientSquaredNorms()
-                // One agreement per step: did any rank see a non-finite value, or a pre-emption signal?
-                let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss,
-                                                                  gradientsFinite: squaredNorms.allSatisfy(\.isFinite))
-                // Logged norms are of the averaged gradient before clipping rescales it.
-                let logging = (step + 1) % c.logEvery == 0 || step == 0 || step + 1 == plan.optimizerSteps || diagnose
-                let norms = logging ? weightLayerSlots.map { squaredNorms[$0].squareRoot() } : []
-                if nonFinite {
-                    // The same pass named the culprits: a squared norm is non-finite exactly when
-                    // its gradient holds NaN or infinity. (namedParameters is in parameters order.)
-                    let layers = zip(model.namedParameters(), squaredNorms).filter { !$0.1.isFinite }.map(\.0.name)
-                    let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
-                        + (layers.count > 6 ? ", … (\(layers.count) tensors)" : "")
-                    if nonFinitePolicy == .stop {
-                        throw NonFiniteError(description: "non-finite values at step \(step + 1) in \(where_); stopping. "
-                            + "Earlier checkpoints are intact. Try a lower --lr, --clip-grad-norm, or --on-nonfinite skip")
-                    }
-                    skippedSteps += 1
-                    console.warning("step \(step + 1): non-finite values in \(where_); step skipped on every rank (\(skippedSteps) so far)")
-                } else {
-                    if let maxNorm = c.clipGradNorm { clipGradientNorm(model.parameters, maxNorm: maxNorm) }
-                    optimizer.learningRate = plan.schedule.learningRate(base: plan.learningRate, step: step)
-                    optimizer.step()
-                }
-                t.optimizer = seconds(t3, now())
-                timeline?.record(nonFinite ? "skipped step" : "optimizer step", track: "compute", start: t3, end: now(),
-                                 arguments: ["step": "\(step + 1)"])
-                if hasBuffers {
-                    // Rank 0's BatchNorm running statistics go to every rank after the step
-                    // (PyTorch DDP sends them before the next forward: the same values), so
-                    // replicas are identical between steps, for the replica check and validation.
-                    let b0 = now()
-                    dataParallel.broadcastBuffers()
-                    t.gradientSync += seconds(b0, now())
-                }
-                t.total = seconds(stepStart, now())
-                step += 1
-                if faults.perturbs(step: step, rank: communicator.rank), let p = model.parameters.first {
-                    p.pointer[0] += 1e-3
-                }
-                let diagnosticsRecord = diagnose ? diagnostics?.finishStep(step: step) : nil
-                if replicaCheckInterval > 0 && step % replicaCheckInterval == 0 {
-                    try ReplicaCheck.verify(model: model, communicator: communicator, step: step)
-                }
-
-                let (globalLoss, phases) = reduceStepStatistics(loss: nonFinite ? .nan : localLoss / Double(k),
-                                                                timings: t, samples: localSamples)
-                if !nonFinite {
-                    epochLossSum += globalLoss
-                    lastLoss = globalLoss
-                    if firstLoss == nil { firstLoss = globalLoss }
-                }
-                if logging {
-                    if firstNorms == nil { firstNorms = norms }
-                    lastNorms = norms
-                    let record = StepRecord(
-                        step: step, epoch: epoch + 1, loss: globalLoss, learningRate: optimizer.learningRate,
-                        samplesPerSecond: Double(plan.effectiveBatch) / max(phases.max.reduce(0, +), 1e-12),
-                        gradientNorms: zip(weightLayers, norms).map { ($0.0.name, $0.1) },
-                        vanishingFactor: ModelFactory.vanishingFactor(gradientNorms: norms),
-                        phases: phases, diagnostics: diagnosticsRecord)
-                    for sink in sinks { sink.record(record) }
-                }
-                progress?.update(epoch: epoch + 1, epochs: c.epochs, step: step,
-                                 loss: globalLoss, samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9))
-                // At an epoch's end, checkpoints and pre-emption wait for validation and the
-                // epoch record, so that a resumed run never misses an epoch record.
-                let epochEnds = s == stepsPerEpoch - 1
-                if !epochEnds {
-                    if let policy = checkpointing, policy.everySteps.map({ step % $0 == 0 }) ?? false {
-                        try writeCheckpoint(policy, epoch: epoch, stepInEpoch: s + 1)
-                    }
-                    if let signal = preemptSignal { try stopForPreemption(signal, epoch: epoch, stepInEpoch: s + 1) }
-                } else {
-                    pendingSignal = preemptSignal
-                }
+                let outcome = try trainStep(batches, index: s, epoch: epoch, endsEpoch: s == stepsPerEpoch - 1)
+                if let stop = try notify({ try $0.stepDidFinish(outcome, trainer: self) }) { ended = stop; break epochs }
+                if step >= plan.optimizerSteps && !outcome.endsEpoch { ended = .maxSteps; break epochs }
             }
-            let validationResult = try evaluate()
-            lastValidation = validationResult
-            let record = EpochRecord(epoch: epoch + 1, step: step, trainLoss: epochLossSum / Double(max(stepsPerEpoch, 1)),
-                                     validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy)
-            for sink in sinks { sink.record(record) }
-            if let policy = checkpointing,
-               (policy.everySteps.map { step % $0 == 0 } ?? false) || (policy.everyEpochs.map { (epoch + 1) % $0 == 0 } ?? false)
-                || epoch == c.epochs - 1 {
-                try writeCheckpoint(policy, epoch: epoch + 1, stepInEpoch: 0)
-            }
-            if let signal = pendingSignal, epoch < c.epochs - 1 { try stopForPreemption(signal, epoch: epoch + 1, stepInEpoch: 0) }
+            let budgetSpent = step >= plan.optimizerSteps
+            let outcome = EpochOutcome(epoch: epoch, step: step, trainLoss: epochLossSum / Double(max(stepsPerEpoch, 1)),
+                                       validation: try evaluation(), isLast: epoch == c.epochs - 1 || budgetSpent)
+            if let stop = try notify({ try $0.epochDidFinish(outcome, trainer: self) }) { ended = stop; break epochs }
+            if budgetSpent && epoch < c.epochs - 1 { ended = .maxSteps; break epochs }
         }
-        progress?.finish()
-        for sink in sinks { sink.flush() }
+        end = ended ?? .finished
+        finishCallbacks()
         return summary()
+    }
+
+    /// Calls `body` on every callback in order; the first stop wins, but every callback still
+    /// sees the event (so metrics are recorded for the step that reached a target).
+    private func notify(_ body: (TrainingCallback) throws -> TrainingDecision) throws -> RunEnd? {
+        var stop: RunEnd?
+        for callback in callbacks {
+            if case let .stop(reason) = try body(callback), stop == nil { stop = reason }
+        }
+        return stop
+    }
+
+    /// Flushes every callback and tells each that the run is over.
+    func finishCallbacks() {
+        for callback in callbacks { callback.flush() }
+        for callback in callbacks { callback.runDidFinish(trainer: self) }
+    }
+
+    /// One optimizer step: `accumulateSteps` micro-batches forward and backward, gradients
+    /// averaged across ranks, the agreed non-finite and signal flags, then clipping and the
+    /// optimizer (or a skip). Returns what every rank agreed on.
+    private func trainStep(_ batches: [[Int]], index s: Int, epoch: Int, endsEpoch: Bool) throws -> StepOutcome {
+        let c = plan.config
+        let k = c.accumulateSteps
+        let faults = options.faults
+        let stepStart = now()
+        let diagnose = diagnostics?.isActive(step: step + 1) ?? false
+        var t = PhaseTimings()
+        dataParallel.zeroGradients()
+        if diagnose { diagnostics?.beginStep(step: step + 1) }
+        var localLoss = 0.0
+        var localSamples = 0
+        for micro in 0..<k {
+            let indices = batches[s * k + micro]
+            let batch = train.batch(indices)
+            let t0 = now()
+            let output = model(batch.inputs)
+            var l = loss(output, targets: batch.targets, labels: batch.labels)
+            if faults.injectsNaN(step: step + 1, rank: communicator.rank) { l = l * Float.nan }
+            localLoss += Double(l.item())
+            if k > 1 { l = l * (1 / Float(k)) }
+            let pause = micro == 0 ? faults.stall(step: step + 1, rank: communicator.rank) : 0
+            if pause > 0 { Thread.sleep(forTimeInterval: pause) }  // --debug-fault stall
+            let t1 = now()
+            dataParallel.backward(l, synchronize: micro == k - 1, captureLocalNorms: diagnose)
+            let t2 = now()
+            t.forward += seconds(t0, t1)
+            t.backward += seconds(t1, t2)
+            if let timeline {
+                let tag = ["step": "\(step + 1)", "micro_step": "\(micro)"]
+                timeline.record("forward", track: "compute", start: t0, end: t1, arguments: tag)
+                timeline.record("backward", track: "compute", start: t1, end: t2, arguments: tag)
+            }
+            localSamples += indices.count
+            if diagnose { diagnostics?.microStepDidFinish(index: micro, count: k) }
+        }
+        t.gradientSync = dataParallel.finishSynchronization()
+        if diagnose { diagnostics?.afterSynchronization(localSquaredNorms: dataParallel.localGradientSquaredNorms) }
+        let t3 = now()
+        // One pass over the gradients serves the non-finite check (a sum of squares is
+        // finite exactly when every element is) and the logged norms.
+        let squaredNorms = gradientSquaredNorms()
+        // One agreement per step: did any rank see a non-finite value, or a pre-emption signal?
+        let (nonFinite, preemptSignal) = agreeOnStepFlags(localLoss: localLoss,
+                                                          gradientsFinite: squaredNorms.allSatisfy(\.isFinite))
+        // Logged norms are of the averaged gradient before clipping rescales it.
+        let logging = (step + 1) % c.logEvery == 0 || step == 0 || step + 1 == plan.optimizerSteps || diagnose
+        let norms = logging ? weightLayerSlots.map { squaredNorms[$0].squareRoot() } : nil
+        if nonFinite {
+            try skipNonFiniteStep(squaredNorms)
+        } else {
+            if let maxNorm = c.clipGradNorm { clipGradientNorm(model.parameters, maxNorm: maxNorm) }
+            optimizer.learningRate = plan.schedule.learningRate(base: plan.learningRate, step: step)
+            optimizer.step()
+        }
+        t.optimizer = seconds(t3, now())
+        timeline?.record(nonFinite ? "skipped step" : "optimizer step", track: "compute", start: t3, end: now(),
+                         arguments: ["step": "\(step + 1)"])
+        if !model.namedBuffers().isEmpty && communicator.worldSize > 1 {
+            // Rank 0's BatchNorm running statistics go to every rank after the step
+            // (PyTorch DDP sends them before the next forward: the same values), so
+            // replicas are identical between steps, for the replica check and validation.
+            let b0 = now()
+            dataParallel.broadcastBuffers()
+            t.gradientSync += seconds(b0, now())
+        }
+        t.total = seconds(stepStart, now())
+        step += 1
+        if faults.perturbs(step: step, rank: communicator.rank), let p = model.parameters.first {
+            p.pointer[0] += 1e-3
+        }
+        let diagnosticsRecord = diagnose ? diagnostics?.finishStep(step: step) : nil
+        let (globalLoss, phases) = reduceStepStatistics(loss: nonFinite ? .nan : localLoss / Double(k),
+                                                        timings: t, samples: localSamples)
+        if !nonFinite {
+            epochLossSum += globalLoss
+            lastLoss = globalLoss
+            if firstLoss == nil { firstLoss = globalLoss }
+        }
+        if let norms {
+            if firstNorms == nil { firstNorms = norms }
+            lastNorms = norms
+        }
+        return StepOutcome(step: step, epoch: epoch, stepInEpoch: s + 1, endsEpoch: endsEpoch, loss: globalLoss,
+                           skipped: nonFinite, gradientNorms: norms, phases: phases, diagnostics: diagnosticsRecord,
+                           preemptionSignal: preemptSignal)
+    }
+
+    /// Names the tensors with non-finite gradients, then stops or skips the step per the policy.
+    private func skipNonFiniteStep(_ squaredNorms: [Double]) throws {
+        // A squared norm is non-finite exactly when its gradient holds NaN or infinity.
+        // (namedParameters is in parameters order.)
+        let layers = zip(model.namedParameters(), squaredNorms).filter { !$0.1.isFinite }.map(\.0.name)
+        let where_ = layers.isEmpty ? "the loss" : "gradients of " + layers.prefix(6).joined(separator: ", ")
+            + (layers.count > 6 ? ", … (\(layers.count) tensors)" : "")
+        if options.nonFinitePolicy == .stop {
+            end = .diverged
+            throw NonFiniteError(description: "non-finite values at step \(step + 1) in \(where_); stopping. "
+                + "Earlier checkpoints are intact. Try a lower --lr, --clip-grad-norm, or --on-nonfinite skip")
+        }
+        skippedSteps += 1
+        console.warning("step \(step + 1): non-finite values in \(where_); step skipped on every rank (\(skippedSteps) so far)")
     }
 
     /// Every rank's verdict on this step, agreed collectively so that all ranks take the same
@@ -250,26 +268,17 @@ public final class Trainer {
     /// pre-emption signal (and which).
     private func agreeOnStepFlags(localLoss: Double, gradientsFinite: Bool) -> (nonFinite: Bool, signal: Int32?) {
         let localBad = !localLoss.isFinite || !gradientsFinite
-        var flags: [Int64] = [localBad ? 1 : 0, Int64(preemption?.signalReceived ?? 0)]
+        var flags: [Int64] = [localBad ? 1 : 0, Int64(options.preemption?.signalReceived ?? 0)]
         if communicator.worldSize > 1 { flags.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .max) } }
         return (flags[0] != 0, flags[1] != 0 ? Int32(flags[1]) : nil)
     }
 
-    /// Checkpoints (when configured) and ends the run cleanly after a pre-emption signal.
-    private func stopForPreemption(_ signal: Int32, epoch: Int, stepInEpoch: Int) throws -> Never {
-        var written: String?
-        if let policy = checkpointing { written = try writeCheckpoint(policy, epoch: epoch, stepInEpoch: stepInEpoch) }
-        progress?.finish()
-        for sink in sinks { sink.flush() }
-        throw Preempted(step: step, signal: PreemptionSignal.name(signal), checkpoint: written)
-    }
-
     /// Rank 0 writes a checkpoint of the state after the current step; every rank waits for it.
     @discardableResult
-    private func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String {
+    func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String {
         var path = policy.store.root.appendingPathComponent(CheckpointStore.name(step: step)).path
         if communicator.rank == 0 {
-            for sink in sinks { sink.flush() }
+            for callback in callbacks { callback.flush() }
             let state = CheckpointState(step: step, epoch: epoch, stepInEpoch: stepInEpoch, worldSize: communicator.worldSize,
                                         effectiveBatch: plan.effectiveBatch, skippedSteps: skippedSteps,
                                         epochLossSum: stepInEpoch == 0 ? 0 : epochLossSum,
@@ -282,6 +291,12 @@ public final class Trainer {
         // Nobody moves on until the checkpoint is on disk.
         if communicator.worldSize > 1 { communicator.barrier() }
         return path
+    }
+
+    /// Marks the run as pre-empted and tells every callback it is over (after the checkpoint).
+    func endForPreemption() {
+        end = .preempted
+        finishCallbacks()
     }
 
     /// Continues from a checkpoint: weights, optimizer state, and the position in the data.
@@ -336,37 +351,13 @@ public final class Trainer {
         model.parameters.map { p in p.grad.map { VectorMath.sumOfSquares($0.pointer, $0.count) } ?? 0 }
     }
 
-    /// Validation loss (and accuracy for classification) over the held-out split. Each rank
-    /// takes a rank-strided share without padding, so no sample counts twice.
-    public func evaluate() throws -> (loss: Double, accuracy: Double?)? {
-        guard let validation else { return nil }
-        model.eval()
-        defer { model.train() }
-        let mine = Array(stride(from: communicator.rank, to: validation.count, by: communicator.worldSize))
-        var totals = [0.0, 0.0, 0.0]  // loss × samples, samples, correct
-        withoutGradients {
-            var start = 0
-            while start < mine.count {
-                let idx = Array(mine[start..<min(start + 1024, mine.count)])
-                let b = validation.batch(idx)
-                let out = model(b.inputs)
-                totals[0] += Double(loss(out, targets: b.targets, labels: b.labels).item()) * Double(idx.count)
-                totals[1] += Double(idx.count)
-                if let labels = b.labels {
-                    let c = out.shape[1]
-                    for (r, label) in labels.enumerated() {
-                        let row = out.pointer + r * c
-                        var best = 0
-                        for j in 1..<c where row[j] > row[best] { best = j }
-                        if best == label { totals[2] += 1 }
-                    }
-                }
-                start += idx.count
-            }
-        }
-        if communicator.worldSize > 1 { totals.withUnsafeMutableBufferPointer { communicator.allReduce($0, op: .sum) } }
-        guard totals[1] > 0 else { return nil }
-        return (totals[0] / totals[1], validation.labels != nil ? totals[2] / totals[1] : nil)
+    /// The validation result at the current step: the newest evaluation if it was made at
+    /// this step, otherwise a fresh one. Collective.
+    public func evaluation() throws -> Evaluation? {
+        if let last = lastEvaluation, last.step == step { return last.result }
+        let result = try evaluate()
+        lastEvaluation = (step, result)
+        return result
     }
 
     /// The end-of-run summary.
@@ -375,7 +366,7 @@ public final class Trainer {
         let phases = PhaseStatistics(mean: phaseSums.values.map { $0 / n }, max: phaseMaxSums.map { $0 / n })
         return TrainingSummary(layerNames: weightLayers.map(\.name), firstNorms: firstNorms ?? [], lastNorms: lastNorms,
                                firstLoss: firstLoss ?? .nan, finalLoss: lastLoss,
-                               validationLoss: lastValidation?.loss, validationAccuracy: lastValidation?.accuracy,
+                               validationLoss: lastEvaluation?.result?.loss, validationAccuracy: lastEvaluation?.result?.accuracy,
                                steps: step, stepsThisRun: timedSteps, phases: phases,
                                samplesPerSecond: Double(samplesSeen) / max(trainingSeconds, 1e-9),
                                diagnosticsLines: diagnostics?.summaryLines() ?? [])

@@ -32,6 +32,16 @@ public final class MetricsLog: MetricsSink {
         directory.appendMetrics(line.string)
     }
 
+    public func record(_ r: EvaluationRecord) {
+        var line = JSONLine()
+        line.add("type", "eval")
+        line.add("step", r.step)
+        if let t = r.trainLoss { line.add("train_loss", t) }
+        if let v = r.validationLoss { line.add("val_loss", v) }
+        if let a = r.validationAccuracy { line.add("val_accuracy", a) }
+        directory.appendMetrics(line.string)
+    }
+
     public func flush() { directory.flush() }
 
     static func json(_ d: DiagnosticsRecord) -> JSONLine {

@@ -3,8 +3,15 @@
 public protocol MetricsSink: AnyObject {
     func record(_ step: StepRecord)
     func record(_ epoch: EpochRecord)
+    /// An evaluation between epoch ends (`--eval-every`, `--eval-schedule`).
+    func record(_ evaluation: EvaluationRecord)
     /// Makes everything recorded so far durable (end of run, before a checkpoint).
     func flush()
+}
+
+extension MetricsSink {
+    /// Sinks that chart only steps and epochs ignore evaluations between epoch ends.
+    public func record(_ evaluation: EvaluationRecord) {}
 }
 
 /// Per-step diagnostics the trainer consults (implemented by `GradientDiagnostics`). The

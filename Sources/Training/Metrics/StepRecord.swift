@@ -29,6 +29,16 @@ public struct EpochRecord: Sendable {
     public var validationAccuracy: Double?
 }
 
+/// One scheduled evaluation between epoch ends.
+public struct EvaluationRecord: Sendable {
+    /// The optimizer step it was made after.
+    public var step: Int
+    /// Mean global-batch training loss over the steps since the previous evaluation.
+    public var trainLoss: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+}
+
 /// Per-layer diagnostics of one step (see docs/METRICS.md).
 public struct DiagnosticsRecord: Sendable {
     /// Statistics of one activation layer's outputs over the rank's batch.
