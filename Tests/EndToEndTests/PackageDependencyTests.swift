@@ -59,20 +59,23 @@ final class PackageDependencyTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("optimizer steps: 2"), result.output)
     }
 
-    /// Runs a command and fails with its output unless it exits with status 0.
+    /// Runs a command, and throws with its output unless it exits with status 0.
     @discardableResult
     private func runChecked(_ path: String, _ arguments: [String], _ what: String, timeout: Double = 60) throws
         -> DDPTrainProcess.Result {
         let result = try DDPTrainProcess.launch(path, arguments, timeout: timeout)
         guard result.status == 0 else {
-            XCTFail("could not \(what) (\(path) \(arguments.joined(separator: " ")) exited with status "
-                    + "\(result.status) after \(String(format: "%.0f", result.seconds)) s):\n\(result.output)")
-            throw CommandFailed()
+            throw CommandFailed(description: "could not \(what) (\(path) \(arguments.joined(separator: " ")) exited with "
+                                + "status \(result.status) after \(String(format: "%.0f", result.seconds)) s"
+                                + "\(result.seconds >= timeout ? ", the time limit" : "")):\n\(result.output)")
         }
         return result
     }
 
-    private struct CommandFailed: Error {}
+    /// A command that exited with a non-zero status; the test reports the description.
+    private struct CommandFailed: Error, CustomStringConvertible {
+        var description: String
+    }
 
     /// A package with one executable that uses ddp-train's products by version.
     private func writeClientPackage(at directory: URL, dependency: URL) throws {
