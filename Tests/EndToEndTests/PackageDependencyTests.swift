@@ -150,7 +150,7 @@ final class PackageDependencyTests: XCTestCase {
         let trainer = try Trainer(plan: plan, train: data, validation: nil, communicator: communicator,
                                   runDirectory: nil, console: Console(rank: communicator.rank, quiet: true))
         let recorder = LossRecorder()
-        trainer.sinks.append(recorder)
+        trainer.add(MetricsRecording(sinks: [recorder]))
         let model: Module = trainer.model
         let summary = try trainer.run()
         print("model: \\(model.parameterCount) parameters; inputs \\(inputs.shape)")
