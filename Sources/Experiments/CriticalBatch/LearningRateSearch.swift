@@ -18,7 +18,7 @@ import Foundation
 ///    reached the target yet, extend down if the smallest learning rate diverged and up if the
 ///    largest was censored (too slow): divergence says "smaller", censoring says "larger".
 /// 2. Refine `refinements` times, halving the log spacing each time: try the two points half a
-///    spacing either side of the current best. When nothing has reached the target, the
+///    spacing either side of the current best (only those inside the range already tried). When nothing has reached the target, the
 ///    midpoint between the adjacent censored and diverged trials is tried instead, since a
 ///    window that reaches the target, if any, lies between them.
 /// 3. Finish: `result` holds the best and its two neighbours at the finest spacing, or the
@@ -97,7 +97,10 @@ public struct LearningRateSearch: Sendable {
             case .refining(let level):
                 guard level <= refinements else { finish(); return }
                 phase = .refining(level: level + 1)
-                queue = refinement(halfSpacing: coarseStep >> level).filter { outcomes[$0] == nil }
+                // Refinement stays inside the extended range: when the extension limit stopped the
+                // search at an edge, half-steps beyond it would extend it after all.
+                let lo = outcomes.keys.min()!, hi = outcomes.keys.max()!
+                queue = refinement(halfSpacing: coarseStep >> level).filter { outcomes[$0] == nil && $0 >= lo && $0 <= hi }
             case .finished:
                 return
             }
