@@ -14,6 +14,7 @@ public struct LearningRateSearchResult: Sendable, Hashable, Codable {
         case noneReached
     }
 
+    /// Whether any trial reached the target; decides which of the fields below are set.
     public var verdict: Verdict
     /// The learning rate with the fewest steps to target (nil for `.noneReached`).
     public var learningRate: Double?

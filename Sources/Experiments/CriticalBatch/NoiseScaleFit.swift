@@ -29,6 +29,7 @@ public struct NoiseScaleFit: Sendable, Hashable, Codable {
         case insufficientData
     }
 
+    /// Which constrained solution the point estimate is (see the type's summary).
     public var status: Status
     /// The points fitted, ascending by batch.
     public var points: [TunedLearningRate]
@@ -36,9 +37,11 @@ public struct NoiseScaleFit: Sendable, Hashable, Codable {
     public var epsilonMax: Double?
     /// B_noise: the batch at which the optimal rate is half of ε_max.
     public var bNoise: Double?
-    /// Percentile bootstrap intervals (nil ends = +∞); nil when no resample could be fitted.
+    /// The percentile bootstrap interval of ε_max (nil ends = +∞); nil when no resample could be fitted.
     public var epsilonMaxInterval: PercentileInterval?
+    /// The interval of B_noise (nil ends = +∞); nil when no resample could be fitted.
     public var bNoiseInterval: PercentileInterval?
+    /// How many bootstrap resamples were drawn.
     public var resamples: Int
     /// Resamples with fewer than two distinct batches, left out of the intervals.
     public var unfittableResamples: Int

@@ -15,6 +15,7 @@ public struct PercentileInterval: Sendable, Hashable, Codable {
     /// The coverage the interval aims at, e.g. 0.95.
     public var level: Double
 
+    /// An interval with the given ends (nil = +∞) at coverage `level`.
     public init(lower: Double?, upper: Double?, level: Double) {
         self.lower = lower; self.upper = upper; self.level = level
     }

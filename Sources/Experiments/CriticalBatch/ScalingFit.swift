@@ -32,10 +32,13 @@ public struct ScalingFit: Sendable, Hashable, Codable {
 
     /// One (batch, median steps) point used in the fit.
     public struct Point: Sendable, Hashable, Codable {
+        /// The batch size.
         public var batch: Int
+        /// Its (finite) median steps to target over seeds.
         public var medianSteps: Double
     }
 
+    /// Which constrained solution the point estimate is (see the type's summary).
     public var status: Status
     /// The points fitted, ascending by batch.
     public var points: [Point]
@@ -47,9 +50,12 @@ public struct ScalingFit: Sendable, Hashable, Codable {
     public var eMin: Double?
     /// B_crit = E_min/S_min. Nil for `.unboundedCriticalBatch` (+∞) and `.insufficientData`.
     public var bCrit: Double?
-    /// Percentile bootstrap intervals (nil ends = +∞); nil when no resample could be fitted.
+    /// The percentile bootstrap interval of S_min (nil ends = +∞); nil when no resample could be fitted.
+    /// Resamples with no finite S_min count as 0 in it.
     public var sMinInterval: PercentileInterval?
+    /// The interval of E_min, likewise.
     public var eMinInterval: PercentileInterval?
+    /// The interval of B_crit; a nil upper end means some resamples had no finite critical batch.
     public var bCritInterval: PercentileInterval?
     /// How many bootstrap resamples were drawn.
     public var resamples: Int

@@ -52,6 +52,7 @@ public enum TrialOutcome: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey { case status, steps }
 
+    /// Decodes `{"status": …, "steps": …}`; an unknown status is an error naming it.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let status = try c.decode(String.self, forKey: .status)
@@ -68,6 +69,7 @@ public enum TrialOutcome: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes as `{"status": …, "steps": …}`.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(status, forKey: .status)

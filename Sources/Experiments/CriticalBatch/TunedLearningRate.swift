@@ -3,6 +3,7 @@ import Foundation
 /// The tuned learning rate at one batch size, with the grid neighbours that bound where the true
 /// optimum can lie: the input of `NoiseScaleFit`.
 public struct TunedLearningRate: Sendable, Hashable, Codable {
+    /// The (global) batch size.
     public var batch: Int
     /// The learning rate with the fewest steps to target.
     public var learningRate: Double
@@ -11,6 +12,7 @@ public struct TunedLearningRate: Sendable, Hashable, Codable {
     /// The grid point above it (nil when unknown).
     public var upperNeighbour: Double?
 
+    /// A tuned rate at `batch`; the neighbours, when given, must lie below and above it.
     public init(batch: Int, learningRate: Double, lowerNeighbour: Double? = nil, upperNeighbour: Double? = nil) {
         precondition(batch > 0 && learningRate > 0 && learningRate.isFinite)
         precondition((lowerNeighbour ?? 0) < learningRate && (upperNeighbour ?? .infinity) > learningRate,
