@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `ddp-train` executable: argument parsing and wiring only; the work is in Training.
 @main
@@ -13,4 +14,20 @@ struct DDPTrain: ParsableCommand {
         subcommands: [Train.self, Doctor.self, ExportCSV.self, Report.self, Sweep.self, ScalingModel.self],
         defaultSubcommand: Train.self
     )
+
+    /// Parses and runs the command as ArgumentParser does, except that a refused value of a
+    /// choice flag (`--activation relux`) is reported like every other configuration mistake:
+    /// one `ddp-train: error:` line listing the valid values, and exit status 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if let complaint = ChoiceFlags.invalidValue(in: Array(CommandLine.arguments.dropFirst()),
+                                                        parserMessage: message(for: error)) {
+                failBeforeLaunch(complaint)
+            }
+            exit(withError: error)
+        }
+    }
 }

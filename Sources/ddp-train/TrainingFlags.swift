@@ -14,13 +14,13 @@ struct TrainingFlags: ParsableArguments {
     // `--bias-init -0.1` (or a mistaken `--lr -1`) is read as the value, not as an unknown flag.
 
     // Model
-    @Option(help: "mlp or resnet1d.") var model: String?
+    @Option(help: "The architecture.") var model: ModelChoice?
     @Option(parsing: .unconditional, help: "Hidden layers (mlp; 10 gives 11 Linear layers) or residual blocks (resnet1d).") var depth: Int?
     @Option(parsing: .unconditional, help: "Hidden units (mlp) or channels (resnet1d).") var width: Int?
-    @Option(help: "sigmoid, tanh, relu, leaky-relu, elu or gelu.") var activation: String?
-    @Option(name: .customLong("init"), help: "torch-default, kaiming-normal, kaiming-uniform, xavier-normal or xavier-uniform.") var initializer: String?
-    @Option(help: "Kaiming fan mode: fan_in or fan_out.") var initMode: String?
-    @Option(help: "Nonlinearity whose gain Kaiming/Xavier use: linear, relu, leaky_relu, tanh, sigmoid, selu.") var initGain: String?
+    @Option(help: "The hidden layers' nonlinearity (leaky-relu: slope 0.01; elu: α 1).") var activation: ActivationChoice?
+    @Option(name: .customLong("init"), help: "Weight initialization (torch-default: PyTorch's U(±1/√fan_in)).") var initializer: InitializerChoice?
+    @Option(help: "Kaiming fan mode.") var initMode: InitModeChoice?
+    @Option(help: "Nonlinearity whose gain Kaiming/Xavier use (default: √2 for Kaiming, 1 for Xavier).") var initGain: InitGainChoice?
     @Option(parsing: .unconditional, help: "Set every bias to this constant.") var biasInit: Float?
     @Flag(inversion: .prefixedNo, help: "Identity skip connections (mlp: off by default; resnet1d: on).") var residual: Bool?
     @Flag(help: "BatchNorm1d after each hidden Linear / conv.") var batchNorm = false
@@ -30,8 +30,8 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Output units (classes for classification).") var outputs: Int?
 
     // Data
-    @Option(help: "seed-random, teacher, npy or csv (implied by --inputs or --csv).") var dataset: String?
-    @Option(help: "regression or classification.") var task: String?
+    @Option(help: "The data (npy and csv are implied by --inputs or --csv).") var dataset: DatasetChoice?
+    @Option(help: "What the model predicts.") var task: TaskChoice?
     @Option(parsing: .unconditional, help: "Samples to generate for seed-random and teacher data.") var samples: Int?
     @Option(parsing: .unconditional, help: "Noise standard deviation of teacher targets.") var noise: Float?
     @Option(help: "Inputs as .npy (float32, float64 or int64; C order; samples on the first axis).") var inputs: String?
@@ -43,8 +43,8 @@ struct TrainingFlags: ParsableArguments {
     @Flag(help: "Drop the tail that does not fill a batch on every rank, rather than padding.") var dropLast = false
 
     // Optimization
-    @Option(help: "mse, cross-entropy or bce.") var loss: String?
-    @Option(help: "sgd, adam, adamw or rmsprop.") var optimizer: String?
+    @Option(help: "The loss (default: mse for regression, cross-entropy for classification).") var loss: LossFunction?
+    @Option(help: "The optimizer.") var optimizer: OptimizerChoice?
     @Option(parsing: .unconditional, help: "Learning rate (before --lr-scaling).") var lr: Float?
     @Option(parsing: .unconditional, help: "Momentum (SGD, RMSprop).") var momentum: Float?
     @Option(parsing: .unconditional, help: "SGD dampening.") var dampening: Float?
@@ -59,21 +59,21 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Global batch size, split across ranks (must divide by the number of ranks).") var globalBatchSize: Int?
     @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int?
     @Option(parsing: .unconditional, help: "Random seed (initialization, data, shuffling).") var seed: UInt64?
-    @Option(help: "constant, step or cosine.") var schedule: String?
+    @Option(help: "Learning-rate schedule after warmup.") var schedule: ScheduleChoice?
     @Option(parsing: .unconditional, help: "Step schedule: steps between decays.") var stepSize: Int?
     @Option(parsing: .unconditional, help: "Step schedule: decay factor.") var gamma: Float?
     @Option(parsing: .unconditional, help: "Cosine schedule: final learning rate.") var minLR: Float?
     @Option(parsing: .unconditional, help: "Linear warmup steps before the schedule.") var warmupSteps: Int?
     @Option(parsing: .unconditional, help: "Linear warmup epochs before the schedule.") var warmupEpochs: Int?
     @Option(parsing: .unconditional, help: "Clip gradients to this global L2 norm.") var clipGradNorm: Float?
-    @Option(help: "none, linear or sqrt: scale lr by effective batch / --base-batch-size.") var lrScaling: String?
+    @Option(help: "Scale lr by effective batch / --base-batch-size, linearly or by its square root.") var lrScaling: LRScalingChoice?
     @Option(parsing: .unconditional, help: "The batch size --lr was tuned for (default: the preset's global batch).") var baseBatchSize: Int?
 
     // Data parallel
     @Option(parsing: .unconditional, help: "Gradient bucket size in MiB.") var bucketMB: Double?
     @Flag(help: "Allreduce after backward instead of overlapping it with backward.") var noOverlap = false
     @Option(parsing: .unconditional, help: "Micro-batches per optimizer step (gradient accumulation).") var accumulateSteps: Int?
-    @Option(help: "none, fp16 or bf16 gradient allreduce.") var gradCompression: String?
+    @Option(help: "The precision of the gradient allreduce.") var gradCompression: GradCompressionChoice?
 
     // Evaluation and stopping
     @Option(parsing: .unconditional, help: "Evaluate the validation split every K optimizer steps (besides each epoch's end).")
@@ -102,12 +102,12 @@ struct TrainingFlags: ParsableArguments {
         if syncBatchNorm { c.syncBatchNorm = true }
         set(inputFeatures, \.inputFeatures); set(sequenceLength, \.sequenceLength); set(outputs, \.outputs)
         set(dataset, \.dataset); set(task, \.task); set(samples, \.samples); set(noise, \.noise)
-        if let inputs { c.inputsPath = inputs; if dataset == nil { c.dataset = "npy" } }
+        if let inputs { c.inputsPath = inputs; if dataset == nil { c.dataset = .npy } }
         // Either file of a pair implies its dataset, so that half a pair is refused by validate()
         // rather than ignored in favour of generated data.
-        if let targets { c.targetsPath = targets; if dataset == nil { c.dataset = "npy" } }
-        if let csv { c.csvPath = csv; if dataset == nil { c.dataset = "csv" } }
-        if let targetColumn { c.targetColumn = targetColumn; if dataset == nil { c.dataset = "csv" } }
+        if let targets { c.targetsPath = targets; if dataset == nil { c.dataset = .npy } }
+        if let csv { c.csvPath = csv; if dataset == nil { c.dataset = .csv } }
+        if let targetColumn { c.targetColumn = targetColumn; if dataset == nil { c.dataset = .csv } }
         set(valFraction, \.valFraction); set(shuffle, \.shuffle)
         if dropLast { c.dropLast = true }
         set(loss, \.loss); set(optimizer, \.optimizer); set(lr, \.lr); set(momentum, \.momentum)

@@ -72,6 +72,43 @@ final class BadInputTests: XCTestCase {
         assertUserError(try run(["--config", file("value.json").path]), status: 2, contains: ["'swish'"])
     }
 
+    /// A choice setting with a value outside its set, in a config file or as a flag: exit 2 and
+    /// one line naming the key (or flag) and every valid value, before any data is read.
+    func testBadChoiceValueInConfigFileOrFlag() throws {
+        let activations = "sigmoid, tanh, relu, leaky-relu, elu, gelu"
+        try Data(#"{"activation": "relux"}"#.utf8).write(to: file("choice.json"))
+        let fromFile = try run(["--config", file("choice.json").path])
+        assertUserError(fromFile, status: 2, contains: ["choice.json", "activation 'relux' is not one of: \(activations)"])
+        XCTAssertEqual(fromFile.stderr.split(separator: "\n").count, 1, fromFile.stderr)
+
+        for arguments in [["--activation", "relux"], ["--activation=relux"]] {
+            let fromFlag = try run(tiny + arguments)
+            assertUserError(fromFlag, status: 2, contains: ["--activation 'relux' is not one of: \(activations)"])
+            XCTAssertEqual(fromFlag.stderr.split(separator: "\n").count, 1, fromFlag.stderr)
+        }
+        assertUserError(try run(tiny + ["--init", "he"]), status: 2,
+                        contains: ["--init 'he' is not one of: torch-default, kaiming-normal, kaiming-uniform, xavier-normal, xavier-uniform"])
+        assertUserError(try run(tiny + ["--lr-scaling", "cubic"]), status: 2, contains: ["--lr-scaling 'cubic' is not one of: none, linear, sqrt"])
+        assertUserError(try run(tiny + ["--init-gain", "swish"]), status: 2,
+                        contains: ["--init-gain 'swish' is not one of: linear, relu, leaky_relu, tanh, sigmoid, selu"])
+        // The same mistake with a missing data file: the setting is reported, not the file.
+        assertUserError(try run(["--config", file("choice.json").path, "--inputs", file("none.npy").path]), status: 2,
+                        contains: ["activation 'relux'"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("run").path), "nothing was written")
+    }
+
+    /// Spellings that were valid before the settings were typed still are.
+    func testChoiceAliasesAndEverySpellingStillParse() throws {
+        try runTrainer(tiny + ["--init", "kaiming-normal", "--init-gain", "identity", "--init-mode", "fan_out",
+                               "--activation", "leaky-relu", "--schedule", "step", "--lr-scaling", "sqrt",
+                               "--grad-compression", "bf16", "--optimizer", "adamw", "--run-dir", file("ok").path])
+        let config = try runConfigJSON(file("ok"))
+        XCTAssertEqual(config["initGainNonlinearity"] as? String, "linear")
+        XCTAssertEqual(config["activation"] as? String, "leaky-relu")
+        XCTAssertEqual(config["initMode"] as? String, "fan_out")
+        XCTAssertEqual(config["lrScaling"] as? String, "sqrt")
+    }
+
     func testMissingConfigFile() throws {
         assertUserError(try run(["--config", file("none.json").path]), status: 2, contains: ["none.json", "cannot read"])
     }

@@ -169,6 +169,10 @@ final class SweepEndToEndTests: XCTestCase {
                         contains: ["--run-dir", "--sweep-dir"])
         assertUserError(try DDPTrainProcess.run(["sweep", "--grid-file", dir.appendingPathComponent("none.json").path]), status: 2,
                         contains: ["none.json", "cannot read the grid file"])
+        let badChoice = try DDPTrainProcess.run(["sweep", "--grid", "activation=relu,relux", "--sweep-dir", dir.path])
+        assertUserError(badChoice, status: 2, contains: [
+            "sweep point activationrelux", "activation 'relux' is not one of: sigmoid, tanh, relu, leaky-relu, elu, gelu"])
+        XCTAssertEqual(badChoice.stderr.split(separator: "\n").count, 1, badChoice.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path), "nothing was written")
     }
 }

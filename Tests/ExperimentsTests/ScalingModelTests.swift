@@ -138,4 +138,16 @@ final class ScalingModelTests: XCTestCase {
         try Data("ranks,samples_per_second\ntwo,5\n".utf8).write(to: file)
         XCTAssertThrowsError(try MeasuredScaling(path: file.path)) { XCTAssertTrue("\($0)".contains("line 2: ranks 'two'"), "\($0)") }
     }
+
+    /// The scaling model checks the configuration before it generates or reads any data.
+    func testForecastValidatesBeforeReadingData() throws {
+        var config = TrainingConfig()
+        config.dataset = .npy
+        config.inputsPath = "/nonexistent/x.npy"
+        config.targetsPath = "/nonexistent/y.npy"
+        config.width = 0
+        XCTAssertThrowsError(try ComputeProfile.measure(config, batches: [4])) {
+            XCTAssertEqual("\($0)", "--width must be at least 1, got 0")
+        }
+    }
 }

@@ -55,7 +55,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(point.config.lr, 0.05)
         XCTAssertEqual(point.config.globalBatchSize, 128)
         XCTAssertNil(point.config.batchSize, "a swept global batch replaces the base's per-rank batch, as --global-batch-size does")
-        XCTAssertEqual(point.config.activation, "relu", "the preset's other settings stay")
+        XCTAssertEqual(point.config.activation, .relu, "the preset's other settings stay")
         XCTAssertEqual(point.value(of: "ranks"), .integer(2))
 
         // The --config file has every field, unset optionals as null, so nothing falls back to a preset.
@@ -72,7 +72,7 @@ final class SweepGridTests: XCTestCase {
             do { _ = try SweepPlan(base: TrainingConfig(), grid: SweepGrid(flags: flags)); return "" } catch { return "\(error)" }
         }
         XCTAssertEqual(message(["lr=abc"]), "sweep point lrabc: field 'lr' must be a number")
-        XCTAssertTrue(message(["activation=swish"]).hasPrefix("sweep point activationswish: --activation 'swish' is not one of"),
+        XCTAssertTrue(message(["activation=swish"]).hasPrefix("sweep point activationswish: activation 'swish' is not one of: sigmoid, tanh, relu, leaky-relu, elu, gelu"),
                       message(["activation=swish"]))
         XCTAssertTrue(message(["residual=1"]).contains("field 'residual' must be true or false"), message(["residual=1"]))
     }

@@ -26,11 +26,11 @@ final class ConfigFileTests: XCTestCase {
         let c = try overlay(#"{"lr": 0.5, "epochs": 3, "activation": "tanh", "seed": 7, "shuffle": true}"#, on: base)
         XCTAssertEqual(c.lr, 0.5)
         XCTAssertEqual(c.epochs, 3)
-        XCTAssertEqual(c.activation, "tanh")
+        XCTAssertEqual(c.activation, .tanh)
         XCTAssertEqual(c.seed, 7)
         XCTAssertTrue(c.shuffle)
         var expected = base
-        expected.lr = 0.5; expected.epochs = 3; expected.activation = "tanh"; expected.seed = 7; expected.shuffle = true
+        expected.lr = 0.5; expected.epochs = 3; expected.activation = .tanh; expected.seed = 7; expected.shuffle = true
         XCTAssertEqual(c, expected, "every other field keeps the preset's value")
     }
 
@@ -104,10 +104,10 @@ final class ConfigFileTests: XCTestCase {
     func testSeedPresetsMatchTheSeedExperiments() throws {
         let mlp = try Preset.config(named: "seed-sigmoid-mlp")
         XCTAssertEqual([mlp.depth, mlp.width, mlp.globalBatchSize, mlp.epochs], [10, 128, 100, 100])
-        XCTAssertEqual([mlp.activation, mlp.optimizer, mlp.initializer], ["sigmoid", "sgd", "torch-default"])
+        XCTAssertEqual([mlp.activation.rawValue, mlp.optimizer.rawValue, mlp.initializer.rawValue], ["sigmoid", "sgd", "torch-default"])
         XCTAssertEqual(mlp.lr, 0.01)
         let resnet = try Preset.config(named: "seed-resnet1d")
-        XCTAssertEqual([resnet.model, resnet.optimizer], ["resnet1d", "adam"])
+        XCTAssertEqual([resnet.model.rawValue, resnet.optimizer.rawValue], ["resnet1d", "adam"])
         XCTAssertEqual([resnet.depth, resnet.width, resnet.inputFeatures, resnet.sequenceLength], [10, 64, 3, 10])
         XCTAssertEqual(resnet.lr, 1e-3)
         let batchLR = try Preset.config(named: "seed-batch-lr")

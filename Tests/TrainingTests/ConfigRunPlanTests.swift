@@ -65,7 +65,7 @@ final class ConfigRunPlanTests: XCTestCase {
     }
 
     func testLinearScalingMultipliesByEffectiveOverBaseBatch() throws {
-        let c = config { $0.lr = 0.1; $0.lrScaling = "linear"; $0.baseBatchSize = 32; $0.globalBatchSize = 128 }
+        let c = config { $0.lr = 0.1; $0.lrScaling = .linear; $0.baseBatchSize = 32; $0.globalBatchSize = 128 }
         let plan = try RunPlan.resolve(c, worldSize: 4, trainSamples: 1024)
         XCTAssertEqual(plan.effectiveBatch, 128)
         XCTAssertEqual(plan.learningRate, 0.4, accuracy: 1e-7)
@@ -73,14 +73,14 @@ final class ConfigRunPlanTests: XCTestCase {
     }
 
     func testSquareRootScalingMultipliesByTheRootOfTheRatio() throws {
-        let c = config { $0.lr = 0.1; $0.lrScaling = "sqrt"; $0.baseBatchSize = 32; $0.globalBatchSize = 128 }
+        let c = config { $0.lr = 0.1; $0.lrScaling = .sqrt; $0.baseBatchSize = 32; $0.globalBatchSize = 128 }
         let plan = try RunPlan.resolve(c, worldSize: 2, trainSamples: 1024)
         XCTAssertEqual(plan.learningRate, 0.2, accuracy: 1e-7)
     }
 
     func testScalingCountsAccumulationInTheEffectiveBatch() throws {
         let c = config {
-            $0.lr = 0.01; $0.lrScaling = "linear"; $0.baseBatchSize = 16; $0.batchSize = 16; $0.accumulateSteps = 2
+            $0.lr = 0.01; $0.lrScaling = .linear; $0.baseBatchSize = 16; $0.batchSize = 16; $0.accumulateSteps = 2
         }
         let plan = try RunPlan.resolve(c, worldSize: 2, trainSamples: 256)
         XCTAssertEqual(plan.effectiveBatch, 64)
@@ -89,7 +89,7 @@ final class ConfigRunPlanTests: XCTestCase {
 
     func testScalingDefaultsToThePresetsGlobalBatchAsBase() throws {
         // --batch-size 50 on 4 ranks: effective 200 against the preset's global batch of 100.
-        let c = config { $0.lr = 0.01; $0.lrScaling = "linear"; $0.batchSize = 50 }
+        let c = config { $0.lr = 0.01; $0.lrScaling = .linear; $0.batchSize = 50 }
         let plan = try RunPlan.resolve(c, worldSize: 4, trainSamples: 400)
         XCTAssertEqual(plan.learningRate, 0.02, accuracy: 1e-8)
     }
@@ -101,14 +101,14 @@ final class ConfigRunPlanTests: XCTestCase {
     }
 
     func testCosineScheduleSpansTheStepsAfterWarmup() throws {
-        let c = config { $0.globalBatchSize = 10; $0.epochs = 5; $0.schedule = "cosine"; $0.warmupSteps = 10 }
+        let c = config { $0.globalBatchSize = 10; $0.epochs = 5; $0.schedule = .cosine; $0.warmupSteps = 10 }
         let plan = try RunPlan.resolve(c, worldSize: 1, trainSamples: 100)
         XCTAssertEqual(plan.optimizerSteps, 50)
         XCTAssertEqual(plan.schedule.kind, .cosine(totalSteps: 40, minimum: 0))
     }
 
     func testInitializerAndActivationAreResolvedFromNames() throws {
-        let c = config { $0.initializer = "kaiming-normal"; $0.initMode = "fan_out"; $0.activation = "relu" }
+        let c = config { $0.initializer = .kaimingNormal; $0.initMode = .fanOut; $0.activation = .relu }
         let plan = try RunPlan.resolve(c, worldSize: 1, trainSamples: 100)
         XCTAssertEqual(plan.initializer, .kaimingNormal(mode: .fanOut, gain: Float(2).squareRoot()))
         XCTAssertEqual(plan.activation, .relu)
@@ -123,17 +123,16 @@ final class ConfigRunPlanTests: XCTestCase {
 
     func testInvalidFieldsAreRefusedByName() {
         let cases: [(TrainingConfig, String)] = [
-            (config { $0.activation = "swish" }, "--activation 'swish' is not one of"),
             (config { $0.lr = -1 }, "--lr"),
             (config { $0.epochs = 0 }, "--epochs must be at least 1, got 0"),
             (config { $0.valFraction = 1 }, "--val-fraction must be in [0, 1)"),
             (config { $0.nesterov = true }, "--nesterov needs --momentum > 0"),
             (config { $0.syncBatchNorm = true }, "--sync-batch-norm needs --batch-norm"),
-            (config { $0.dataset = "npy"; $0.inputsPath = "x.npy" }, "npy data needs both --inputs"),
-            (config { $0.task = "classification"; $0.outputs = 3; $0.model = "resnet1d" }, "--task classification needs --model mlp"),
-            (config { $0.task = "classification"; $0.outputs = 3; $0.loss = "mse" }, "--loss mse needs --task regression"),
-            (config { $0.task = "classification"; $0.outputs = 3; $0.loss = "bce" }, "--loss bce needs --task regression"),
-            (config { $0.loss = "cross-entropy" }, "--loss cross-entropy needs --task classification"),
+            (config { $0.dataset = .npy; $0.inputsPath = "x.npy" }, "npy data needs both --inputs"),
+            (config { $0.task = .classification; $0.outputs = 3; $0.model = .resnet1d }, "--task classification needs --model mlp"),
+            (config { $0.task = .classification; $0.outputs = 3; $0.loss = .mse }, "--loss mse needs --task regression"),
+            (config { $0.task = .classification; $0.outputs = 3; $0.loss = .bce }, "--loss bce needs --task regression"),
+            (config { $0.loss = .crossEntropy }, "--loss cross-entropy needs --task classification"),
         ]
         for (c, expected) in cases {
             XCTAssertThrowsError(try RunPlan.resolve(c, worldSize: 1, trainSamples: 100), expected) {

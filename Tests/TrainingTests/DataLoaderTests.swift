@@ -89,7 +89,7 @@ final class DataLoaderTests: XCTestCase {
         try writeNumPy(x, shape: [4, 10], to: dir.appendingPathComponent("x.npy"))
         try writeNumPy(y, shape: [4, 1], to: dir.appendingPathComponent("y.npy"))
         let data = try DatasetLoader.load(config {
-            $0.dataset = "npy"; $0.inputsPath = dir.appendingPathComponent("x.npy").path
+            $0.dataset = .npy; $0.inputsPath = dir.appendingPathComponent("x.npy").path
             $0.targetsPath = dir.appendingPathComponent("y.npy").path
         })
         XCTAssertEqual(data.inputs.shape, [4, 10])
@@ -102,7 +102,7 @@ final class DataLoaderTests: XCTestCase {
         try writeNumPy([Float](repeating: 0.5, count: 30), shape: [3, 10], to: dir.appendingPathComponent("x.npy"))
         try writeNumPy([2, 0, 1], shape: [3], to: dir.appendingPathComponent("y.npy"))
         var c = config {
-            $0.dataset = "npy"; $0.task = "classification"; $0.outputs = 3
+            $0.dataset = .npy; $0.task = .classification; $0.outputs = 3
             $0.inputsPath = dir.appendingPathComponent("x.npy").path; $0.targetsPath = dir.appendingPathComponent("y.npy").path
         }
         XCTAssertEqual(try DatasetLoader.load(c).labels, [2, 0, 1])
@@ -119,7 +119,7 @@ final class DataLoaderTests: XCTestCase {
         try Data("not a numpy file".utf8).write(to: bad)
         try writeNumPy([1, .nan, 3, 4, 5], shape: [5, 1], to: nan)
         func npy(_ inputs: URL, _ targets: URL) -> TrainingConfig {
-            config { $0.dataset = "npy"; $0.inputsPath = inputs.path; $0.targetsPath = targets.path }
+            config { $0.dataset = .npy; $0.inputsPath = inputs.path; $0.targetsPath = targets.path }
         }
         assertLoadFails(npy(x, y), contains: ["x.npy has 5 samples", "y.npy has 4", "same leading axis"])
         assertLoadFails(npy(bad, y), contains: ["bad.npy"])
@@ -140,12 +140,12 @@ final class DataLoaderTests: XCTestCase {
         let url = dir.appendingPathComponent("data.csv")
         try Data("a,b,y\n1,2,0.5\n3,4,1.5\n5,6,2.5\n".utf8).write(to: url)
         let data = try DatasetLoader.load(config {
-            $0.dataset = "csv"; $0.csvPath = url.path; $0.targetColumn = "y"; $0.inputFeatures = 2
+            $0.dataset = .csv; $0.csvPath = url.path; $0.targetColumn = "y"; $0.inputFeatures = 2
         })
         XCTAssertEqual(data.inputs.shape, [3, 2])
         XCTAssertEqual(data.inputs.scalars, [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(data.targets.scalars, [0.5, 1.5, 2.5])
-        assertLoadFails(config { $0.dataset = "csv"; $0.csvPath = url.path; $0.targetColumn = "z"; $0.inputFeatures = 2 },
+        assertLoadFails(config { $0.dataset = .csv; $0.csvPath = url.path; $0.targetColumn = "z"; $0.inputFeatures = 2 },
                         contains: ["data.csv", "no column named", "--target-column"])
     }
 

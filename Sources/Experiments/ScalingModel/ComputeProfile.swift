@@ -36,6 +36,7 @@ public struct ComputeProfile: Sendable {
         c.epochs = 1
         c.valFraction = 0
         c.dropLast = false
+        try c.validate()  // before any data is read or generated
         let data = try DatasetLoader.load(c)
         var measured: [Sample] = []
         var parameterCount = 0

@@ -41,6 +41,7 @@ public struct ScalingModelInputs: Sendable {
     /// calls it. Compute is timed on every rank at once, as in a real step, and the slowest
     /// rank's fit counts; α and β come from `AllreduceProbe` across the launched ranks.
     public func forecast(measured: MeasuredScaling?, communicator: any Communicator) throws -> ScalingForecast {
+        try config.validate()  // before measuring or probing anything
         var provenance: [String] = []
         let measuring = computeMicrosecondsPerSample == nil
         // Strong scaling times the batches at one rank and at the most ranks; weak scaling has one batch.

@@ -47,6 +47,9 @@ extension TrainingConfig {
             throw ConfigError("\(source): field '\(Self.path(context))' must be \(Self.describe(type))")
         } catch let DecodingError.valueNotFound(type, context) {
             throw ConfigError("\(source): field '\(Self.path(context))' must be \(Self.describe(type)), not null")
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ConfigError {
+            // A choice field's unknown value: the message already names the field and the valid values.
+            throw ConfigError("\(source): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
             throw ConfigError("\(source): field '\(Self.path(context))': \(context.debugDescription)")
         } catch {

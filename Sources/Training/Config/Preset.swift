@@ -19,21 +19,21 @@ public enum Preset {
         case "seed-sigmoid-mlp":
             break  // TrainingConfig's defaults are this preset.
         case "seed-resnet1d":
-            c.model = "resnet1d"
+            c.model = .resnet1d
             c.inputFeatures = 3
             c.sequenceLength = 10
             c.depth = 10
             c.width = 64
-            c.activation = "relu"
+            c.activation = .relu
             c.residual = true
-            c.optimizer = "adam"
+            c.optimizer = .adam
             c.lr = 1e-3
         case "seed-batch-lr":
             c.depth = 1
             c.width = 128
-            c.activation = "relu"
+            c.activation = .relu
             c.samples = 1000
-            c.optimizer = "adam"
+            c.optimizer = .adam
             c.shuffle = true
             c.lr = 0.05
             c.globalBatchSize = 16
@@ -42,13 +42,13 @@ public enum Preset {
                 .init(name: "lr0.001-batch128", lr: 0.001, globalBatchSize: 128),
             ]
         case "teacher-regression":
-            c.dataset = "teacher"
+            c.dataset = .teacher
             c.samples = 2048
             c.depth = 4
             c.width = 64
-            c.activation = "relu"
-            c.initializer = "kaiming-normal"
-            c.optimizer = "adam"
+            c.activation = .relu
+            c.initializer = .kaimingNormal
+            c.optimizer = .adam
             c.lr = 1e-3
             c.globalBatchSize = 128
             c.shuffle = true
@@ -57,7 +57,7 @@ public enum Preset {
         case "teacher-classification":
             c = try config(named: "teacher-regression")
             c.preset = name
-            c.task = "classification"
+            c.task = .classification
             c.outputs = 4
         default:
             let names = catalog.map(\.name).joined(separator: ", ")

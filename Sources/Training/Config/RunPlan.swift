@@ -52,7 +52,7 @@ public struct RunPlan: Sendable {
         guard microSteps >= config.accumulateSteps else {
             throw ConfigError("--accumulate-steps \(config.accumulateSteps) exceeds the \(microSteps) micro-batches per epoch")
         }
-        if config.batchNorm && config.model == "mlp" {
+        if config.batchNorm && config.model == .mlp {
             // BatchNorm in training needs two values per channel; an MLP batch of 1 (or a last
             // partial batch of 1) has one.
             let statisticsBatch = perRank * (config.syncBatchNorm ? worldSize : 1)
@@ -67,27 +67,31 @@ public struct RunPlan: Sendable {
 
         var lr = config.lr
         var rule = "lr \(config.lr) as given"
-        if config.lrScaling != "none" {
-            let base = config.baseBatchSize ?? (config.globalBatchSize ?? effective)
-            let ratio = Float(effective) / Float(base)
-            lr = config.lrScaling == "linear" ? config.lr * ratio : config.lr * ratio.squareRoot()
-            rule = "\(config.lrScaling) scaling: \(config.lr) × \(config.lrScaling == "linear" ? "" : "√")(\(effective)/\(base)) = \(lr)"
+        let base = config.baseBatchSize ?? (config.globalBatchSize ?? effective)
+        let ratio = Float(effective) / Float(base)
+        switch config.lrScaling {
+        case .none:
+            break
+        case .linear:
+            lr = config.lr * ratio
+            rule = "linear scaling: \(config.lr) × (\(effective)/\(base)) = \(lr)"
+        case .sqrt:
+            lr = config.lr * ratio.squareRoot()
+            rule = "sqrt scaling: \(config.lr) × √(\(effective)/\(base)) = \(lr)"
         }
 
         let kind: LearningRateSchedule.Kind
         switch config.schedule {
-        case "step": kind = .step(stepSize: config.stepSize, gamma: config.gamma)
-        case "cosine": kind = .cosine(totalSteps: max(totalSteps - config.warmupSteps, 1), minimum: config.minLR)
-        default: kind = .constant
+        case .constant: kind = .constant
+        case .step: kind = .step(stepSize: config.stepSize, gamma: config.gamma)
+        case .cosine: kind = .cosine(totalSteps: max(totalSteps - config.warmupSteps, 1), minimum: config.minLR)
         }
         let warmup = config.warmupSteps + config.warmupEpochs * stepsPerEpoch
 
-        var initializer = Initializer(name: config.initializer,
-                                      mode: config.initMode == "fan_out" ? .fanOut : .fanIn,
-                                      gain: config.initGainNonlinearity.flatMap { Initializer.gain(for: $0) })!
-        if case .torchDefault = initializer { initializer = .torchDefault }
+        let initializer = config.initializer.initializer(mode: config.initMode.fanMode,
+                                                         gain: config.initGainNonlinearity?.gain)
         return RunPlan(config: config, worldSize: worldSize, perRankBatch: perRank, effectiveBatch: effective,
-                       learningRate: lr, learningRateRule: rule, activation: ActivationKind(name: config.activation)!,
+                       learningRate: lr, learningRateRule: rule, activation: config.activation.kind,
                        initializer: initializer, schedule: LearningRateSchedule(kind, warmupSteps: warmup),
                        optimizerSteps: totalSteps, microStepsPerEpoch: stepsPerEpoch * config.accumulateSteps,
                        unusedMicroBatches: microSteps - stepsPerEpoch * config.accumulateSteps)
@@ -103,33 +107,17 @@ struct DistributedSamplerShape {
 }
 
 extension TrainingConfig {
-    /// Checks every field on its own; `RunPlan.resolve` checks how they combine.
+    /// Checks numeric ranges and how fields combine, without the data; `RunPlan.resolve` checks
+    /// what depends on the data and the rank count. Which values a choice field may take is
+    /// not checked here: its type (`ConfigChoice`) guarantees it, and decoding refuses the rest.
+    /// Every entry point calls this before reading any data.
     public func validate() throws {
-        func oneOf(_ value: String, _ allowed: [String], _ flag: String) throws {
-            guard allowed.contains(value) else {
-                throw ConfigError("--\(flag) '\(value)' is not one of: \(allowed.joined(separator: ", "))")
-            }
-        }
         func positive(_ value: Int, _ flag: String) throws {
             guard value >= 1 else { throw ConfigError("--\(flag) must be at least 1, got \(value)") }
         }
         func finite(_ value: Float, _ flag: String, min: Float = 0) throws {
             guard value.isFinite, value >= min else { throw ConfigError("--\(flag) must be a finite number ≥ \(min), got \(value)") }
         }
-        try oneOf(model, ["mlp", "resnet1d"], "model")
-        try oneOf(activation, ActivationKind.allNames, "activation")
-        try oneOf(initializer, Initializer.allNames, "init")
-        try oneOf(initMode, ["fan_in", "fan_out"], "init-mode")
-        if let g = initGainNonlinearity, Initializer.gain(for: g) == nil {
-            throw ConfigError("--init-gain '\(g)' is not one of: linear, relu, leaky_relu, tanh, sigmoid, selu")
-        }
-        try oneOf(dataset, ["seed-random", "teacher", "npy", "csv"], "dataset")
-        try oneOf(task, ["regression", "classification"], "task")
-        if let loss { try oneOf(loss, ["mse", "cross-entropy", "bce"], "loss") }
-        try oneOf(optimizer, ["sgd", "adam", "adamw", "rmsprop"], "optimizer")
-        try oneOf(schedule, LearningRateSchedule.allNames, "schedule")
-        try oneOf(lrScaling, ["none", "linear", "sqrt"], "lr-scaling")
-        try oneOf(gradCompression, ["none", "fp16", "bf16"], "grad-compression")
         for (v, f) in [(inputFeatures, "input-features"), (outputs, "outputs"), (depth, "depth"), (width, "width"),
                        (samples, "samples"), (epochs, "epochs"), (accumulateSteps, "accumulate-steps"),
                        (logEvery, "log-every"), (stepSize, "step-size"), (sequenceLength, "sequence-length")] {
@@ -168,25 +156,25 @@ extension TrainingConfig {
         if syncBatchNorm && !batchNorm {
             throw ConfigError("--sync-batch-norm needs --batch-norm (the model has no BatchNorm layers to synchronize)")
         }
-        if dataset == "npy" && (inputsPath == nil || targetsPath == nil) {
+        if dataset == .npy && (inputsPath == nil || targetsPath == nil) {
             throw ConfigError("npy data needs both --inputs X.npy and --targets Y.npy")
         }
-        if dataset == "csv" && (csvPath == nil || targetColumn == nil) {
+        if dataset == .csv && (csvPath == nil || targetColumn == nil) {
             throw ConfigError("csv data needs both --csv FILE and --target-column NAME")
         }
-        if task == "classification" && outputs < 2 && (loss ?? "cross-entropy") == "cross-entropy" {
+        if task == .classification && outputs < 2 && (loss ?? .crossEntropy) == .crossEntropy {
             throw ConfigError("classification with cross-entropy needs --outputs ≥ 2 (one logit per class)")
         }
         // The losses check these shapes only with preconditions, which release builds drop; a
         // mismatch there reads past the targets instead of stopping.
-        if task == "classification" && model == "resnet1d" {
+        if task == .classification && model == .resnet1d {
             throw ConfigError("--task classification needs --model mlp: resnet1d predicts a value per position, not one class per sample")
         }
-        if task == "classification", let loss, loss != "cross-entropy" {
+        if task == .classification, let loss, loss != .crossEntropy {
             throw ConfigError("--loss \(loss) needs --task regression; classification uses cross-entropy "
                 + "(for 0/1 targets with bce, use --task regression --loss bce)")
         }
-        if task == "regression" && loss == "cross-entropy" {
+        if task == .regression && loss == .crossEntropy {
             throw ConfigError("--loss cross-entropy needs --task classification (class-index targets); regression uses mse")
         }
     }

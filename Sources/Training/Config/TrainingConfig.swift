@@ -2,7 +2,9 @@
 /// and command-line flags override both. `config.json` in the run directory is this struct,
 /// fully resolved, so a run can be repeated from it.
 ///
-/// JSON keys are the property names below (camelCase); see docs/CONFIG.md.
+/// JSON keys are the property names below (camelCase); see docs/CONFIG.md. Settings with a
+/// fixed set of values are `ConfigChoice` enums whose raw values are the JSON spellings, so
+/// decoding refuses an unknown value by name and the rest of the code never parses strings.
 public struct TrainingConfig: Codable, Equatable, Sendable {
     // MARK: Experiment
     /// The preset this configuration started from.
@@ -11,8 +13,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
 
     // MARK: Model
-    /// "mlp" or "resnet1d".
-    public var model: String = "mlp"
+    /// mlp or resnet1d.
+    public var model: ModelChoice = .mlp
     /// Input features (mlp) or input channels (resnet1d).
     public var inputFeatures: Int = 10
     /// Sequence length of resnet1d inputs.
@@ -24,14 +26,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Hidden units (mlp) or channels (resnet1d).
     public var width: Int = 128
     /// sigmoid, tanh, relu, leaky-relu, elu or gelu.
-    public var activation: String = "sigmoid"
+    public var activation: ActivationChoice = .sigmoid
     /// torch-default, kaiming-normal, kaiming-uniform, xavier-normal or xavier-uniform.
-    public var initializer: String = "torch-default"
+    public var initializer: InitializerChoice = .torchDefault
     /// Kaiming fan mode: fan_in or fan_out.
-    public var initMode: String = "fan_in"
+    public var initMode: InitModeChoice = .fanIn
     /// The nonlinearity whose gain Kaiming/Xavier use (linear, relu, leaky_relu, tanh, sigmoid,
     /// selu); nil keeps PyTorch's defaults (√2 for Kaiming, 1 for Xavier).
-    public var initGainNonlinearity: String?
+    public var initGainNonlinearity: InitGainChoice?
     /// A constant bias init; nil: U(±1/√fan_in) under torch-default, zero otherwise.
     public var biasInit: Float?
     /// Identity skip connections (mlp: around hidden layers after the first; resnet1d: on).
@@ -43,9 +45,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     // MARK: Data
     /// seed-random (the seed's torch.randn data), teacher (a learnable synthetic task), npy or csv.
-    public var dataset: String = "seed-random"
+    public var dataset: DatasetChoice = .seedRandom
     /// regression or classification.
-    public var task: String = "regression"
+    public var task: TaskChoice = .regression
     /// Samples generated for seed-random and teacher data.
     public var samples: Int = 100
     /// Standard deviation of the noise added to teacher targets.
@@ -61,9 +63,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     // MARK: Optimization
     /// mse, cross-entropy or bce; nil picks mse for regression and cross-entropy for classification.
-    public var loss: String?
+    public var loss: LossFunction?
     /// sgd, adam, adamw or rmsprop.
-    public var optimizer: String = "sgd"
+    public var optimizer: OptimizerChoice = .sgd
     public var lr: Float = 0.01
     public var momentum: Float = 0
     public var dampening: Float = 0
@@ -85,7 +87,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Drop the tail that does not fill a whole batch on every rank, instead of padding.
     public var dropLast: Bool = false
     /// constant, step or cosine.
-    public var schedule: String = "constant"
+    public var schedule: ScheduleChoice = .constant
     public var stepSize: Int = 30
     public var gamma: Float = 0.1
     public var minLR: Float = 0
@@ -93,7 +95,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var warmupEpochs: Int = 0
     public var clipGradNorm: Float?
     /// none, linear or sqrt: scale lr by effective batch / baseBatchSize.
-    public var lrScaling: String = "none"
+    public var lrScaling: LRScalingChoice = .none
     public var baseBatchSize: Int?
 
     // MARK: Evaluation and stopping
@@ -111,7 +113,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var overlap: Bool = true
     public var accumulateSteps: Int = 1
     /// none, fp16 or bf16.
-    public var gradCompression: String = "none"
+    public var gradCompression: GradCompressionChoice = .none
 
     // MARK: Output
     /// Write a step record every this many steps.

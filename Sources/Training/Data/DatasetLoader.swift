@@ -10,11 +10,10 @@ public enum DatasetLoader {
     public static func load(_ config: TrainingConfig) throws -> Dataset {
         let data: Dataset
         switch config.dataset {
-        case "seed-random": data = seedRandom(config)
-        case "teacher": data = teacher(config)
-        case "npy": data = try numpy(config)
-        case "csv": data = try csv(config)
-        default: throw ConfigError("--dataset '\(config.dataset)' is not one of: seed-random, teacher, npy, csv")
+        case .seedRandom: data = seedRandom(config)
+        case .teacher: data = teacher(config)
+        case .npy: data = try numpy(config)
+        case .csv: data = try csv(config)
         }
         try checkShapes(data, config)
         return data
@@ -22,7 +21,7 @@ public enum DatasetLoader {
 
     /// The shape of one input sample the model expects.
     static func sampleShape(_ config: TrainingConfig) -> [Int] {
-        config.model == "resnet1d" ? [config.inputFeatures, config.sequenceLength] : [config.inputFeatures]
+        config.model == .resnet1d ? [config.inputFeatures, config.sequenceLength] : [config.inputFeatures]
     }
 
     /// The seed's data: inputs and targets both standard normal (the seed's torch.randn), drawn
@@ -30,9 +29,9 @@ public enum DatasetLoader {
     static func seedRandom(_ config: TrainingConfig) -> Dataset {
         var g = RandomGenerator(seed: config.seed &+ 0x5EED_DA7A)
         let inputs = Tensor.randomNormal([config.samples] + sampleShape(config), generator: &g)
-        let targetShape = config.model == "resnet1d" ? [config.samples, config.outputs, config.sequenceLength]
+        let targetShape = config.model == .resnet1d ? [config.samples, config.outputs, config.sequenceLength]
                                                      : [config.samples, config.outputs]
-        if config.task == "classification" {
+        if config.task == .classification {
             let labels = (0..<config.samples).map { _ in Int(g.next() % UInt64(config.outputs)) }
             return Dataset(inputs: inputs, targets: Tensor(labels.map(Float.init), shape: [config.samples]), labels: labels)
         }
@@ -46,11 +45,11 @@ public enum DatasetLoader {
         var g = RandomGenerator(seed: config.seed &+ 0x7EAC_4E12)
         let features = sampleShape(config).reduce(1, *)
         let inputs = Tensor.randomNormal([config.samples, features], generator: &g)
-        let teacher = MLP(inputs: features, width: 32, depth: 2, outputs: config.outputs * (config.model == "resnet1d" ? config.sequenceLength : 1), activation: .tanh)
+        let teacher = MLP(inputs: features, width: 32, depth: 2, outputs: config.outputs * (config.model == .resnet1d ? config.sequenceLength : 1), activation: .tanh)
         Initializer.kaimingNormal(gain: 5.0 / 3).apply(to: teacher, generator: &g)
         let raw = withoutGradients { teacher(inputs) }
         let shapedInputs = inputs.reshaped([config.samples] + sampleShape(config)).detached()
-        if config.task == "classification" {
+        if config.task == .classification {
             let c = config.outputs
             let labels = (0..<config.samples).map { r -> Int in
                 let row = raw.pointer + r * c
@@ -62,7 +61,7 @@ public enum DatasetLoader {
         }
         let p = raw.pointer
         for i in 0..<raw.count { p[i] += config.noise * g.normal() }
-        let targetShape = config.model == "resnet1d" ? [config.samples, config.outputs, config.sequenceLength]
+        let targetShape = config.model == .resnet1d ? [config.samples, config.outputs, config.sequenceLength]
                                                      : [config.samples, config.outputs]
         return Dataset(inputs: shapedInputs, targets: raw.reshaped(targetShape).detached())
     }
@@ -108,7 +107,7 @@ public enum DatasetLoader {
                                     targetFile: String) throws -> Dataset {
         guard let n = x.shape.first, n > 0 else { throw ConfigError("\(targetFile): the data has no samples; give at least one") }
         let inputs = Tensor(x.values, shape: x.shape)
-        if config.task == "classification" {
+        if config.task == .classification {
             guard y.values.count == n else {
                 throw ConfigError("\(targetFile): classification targets must be one class index per sample, got shape \(y.shape)")
             }
@@ -129,13 +128,13 @@ public enum DatasetLoader {
         let expected = sampleShape(config)
         let got = Array(data.inputs.shape.dropFirst())
         guard got == expected else {
-            let hint = config.model == "resnet1d" ? "--input-features (channels) and --sequence-length"
+            let hint = config.model == .resnet1d ? "--input-features (channels) and --sequence-length"
                                                   : "--input-features"
             throw ConfigError("input samples have shape \(got) but the model expects \(expected); set \(hint) to match the data")
         }
-        if config.task == "regression" {
+        if config.task == .regression {
             let perSample = data.targets.count / max(data.count, 1)
-            let outputsPerSample = config.model == "resnet1d" ? config.outputs * config.sequenceLength : config.outputs
+            let outputsPerSample = config.model == .resnet1d ? config.outputs * config.sequenceLength : config.outputs
             guard perSample == outputsPerSample else {
                 throw ConfigError("targets have \(perSample) values per sample but the model outputs \(outputsPerSample); set --outputs to match the data")
             }

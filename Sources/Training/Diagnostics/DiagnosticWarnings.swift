@@ -85,7 +85,7 @@ struct DiagnosticWarnings {
         let list = layers.map { "\($0.name) \(DiagnosticsFormat.percent($0.deadFraction ?? 0))" }.joined(separator: ", ")
         var remedies = ["a lower --lr (large updates push units negative for good)",
                         "--activation leaky-relu or elu, whose negative side still passes gradient"]
-        if traits.initializer != "kaiming-normal" { remedies.append("--init kaiming-normal") }
+        if traits.initializer != .kaimingNormal { remedies.append("--init kaiming-normal") }
         if !traits.hasBatchNorm { remedies.append("--batch-norm") }
         return "dead units: at step \(step) more than \(DiagnosticsFormat.percent(options.deadThreshold)) of the units of "
             + "\(list) output ≤ 0 for the whole batch (\(persisted)); dead units get no gradient and do not recover. "

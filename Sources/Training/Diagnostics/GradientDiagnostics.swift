@@ -72,9 +72,9 @@ public final class GradientDiagnostics: StepDiagnostics {
     /// Diagnostics for `model`, trained on `communicator`'s ranks with `perRankBatch` samples
     /// per micro-batch and `accumulationSteps` micro-batches per optimizer step.
     ///
-    /// - Parameter initializer: the initializer's CLI name, so advice skips what is in use.
+    /// - Parameter initializer: the initializer in use, so advice skips it.
     public init(model: Module, communicator: any Communicator, perRankBatch: Int, accumulationSteps: Int,
-                console: Console, initializer: String? = nil, options: DiagnosticsOptions) {
+                console: Console, initializer: InitializerChoice? = nil, options: DiagnosticsOptions) {
         self.options = options
         self.model = model
         self.communicator = communicator

@@ -7,17 +7,17 @@ struct ModelTraits: Sendable, Equatable {
     var activations: [ActivationKind]
     var hasSkipConnections: Bool
     var hasBatchNorm: Bool
-    /// The initializer's CLI name, when known.
-    var initializer: String?
+    /// The initializer, when known.
+    var initializer: InitializerChoice?
 
-    init(activations: [ActivationKind], hasSkipConnections: Bool, hasBatchNorm: Bool, initializer: String? = nil) {
+    init(activations: [ActivationKind], hasSkipConnections: Bool, hasBatchNorm: Bool, initializer: InitializerChoice? = nil) {
         self.activations = activations
         self.hasSkipConnections = hasSkipConnections
         self.hasBatchNorm = hasBatchNorm
         self.initializer = initializer
     }
 
-    init(model: Module, initializer: String? = nil) {
+    init(model: Module, initializer: InitializerChoice? = nil) {
         var kinds: [ActivationKind] = []
         var skip = false, norm = false
         for (_, m) in model.namedModules() {
@@ -41,7 +41,7 @@ struct ModelTraits: Sendable, Equatable {
         }
         if !hasSkipConnections { r.append("--residual for skip connections that carry the gradient past each layer") }
         if !hasBatchNorm { r.append("--batch-norm to keep pre-activations in the responsive range") }
-        if initializer != "kaiming-normal" {
+        if initializer != .kaimingNormal {
             r.append("--init kaiming-normal (true He init; the torch default is U(±1/√fan_in))")
         }
         r.append("a tuned --lr with a larger batch (--global-batch-size), or an adaptive --optimizer adam")
@@ -54,7 +54,7 @@ struct ModelTraits: Sendable, Equatable {
         if !saturating.isEmpty { r.append("--activation relu") }
         if !hasSkipConnections { r.append("--residual") }
         if !hasBatchNorm { r.append("--batch-norm") }
-        if initializer != "kaiming-normal" { r.append("--init kaiming-normal") }
+        if initializer != .kaimingNormal { r.append("--init kaiming-normal") }
         r.append("a tuned --lr and batch size")
         return r
     }

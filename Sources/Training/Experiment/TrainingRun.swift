@@ -47,6 +47,7 @@ public enum TrainingRun {
     static func single(_ config: TrainingConfig, options: RunOptions, communicator: any Communicator,
                        console: Console) throws -> TrainingSummary {
         let started = Date()
+        try config.validate()  // every mistake that needs no data is reported before any is read
         let data = try DatasetLoader.load(config)
         let (train, validation) = data.split(validationFraction: config.valFraction)
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)

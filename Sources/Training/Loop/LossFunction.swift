@@ -1,16 +1,19 @@
 import Autograd
 
-/// The loss a run minimizes, chosen from the task.
-public enum LossFunction: String, Sendable {
+/// The loss a run minimizes, chosen from the task. Also the `loss` setting (`--loss`), whose
+/// spellings are the raw values.
+public enum LossFunction: String, ConfigChoice {
+    /// Mean squared error.
     case mse
+    /// Softmax cross-entropy over class logits, against class indices.
     case crossEntropy = "cross-entropy"
+    /// Binary cross-entropy with logits, against 0/1 targets.
     case bce
 
     /// The configured loss, or the task's natural one: MSE for regression, cross-entropy for
     /// classification.
     public init(config: TrainingConfig) {
-        if let name = config.loss, let loss = LossFunction(rawValue: name) { self = loss; return }
-        self = config.task == "classification" ? .crossEntropy : .mse
+        self = config.loss ?? (config.task == .classification ? .crossEntropy : .mse)
     }
 
     /// The mean loss of `output` against the batch's targets.

@@ -98,7 +98,7 @@ public final class Trainer {
         try StartupCheck.verifyAgreement(communicator: communicator, config: c, model: model, dataset: train)
         dataParallel = DataParallel(model: model, communicator: communicator,
                                     bucketCapacityBytes: Int(c.bucketMB * 1_048_576), overlap: c.overlap,
-                                    compression: GradientCompression(rawValue: c.gradCompression) ?? .none)
+                                    compression: c.gradCompression.compression)
         dataParallel.broadcastState()
         if c.syncBatchNorm { dataParallel.synchronizeBatchNorm() }
     }

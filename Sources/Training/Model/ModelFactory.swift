@@ -8,10 +8,11 @@ public enum ModelFactory {
     public static func make(_ plan: RunPlan) -> Module {
         let c = plan.config
         let model: Module
-        if c.model == "resnet1d" {
+        switch c.model {
+        case .resnet1d:
             model = ResNet1d(inputs: c.inputFeatures, width: c.width, depth: c.depth, outputs: c.outputs,
                              activation: plan.activation, batchNorm: c.batchNorm, residual: c.residual)
-        } else {
+        case .mlp:
             model = MLP(inputs: c.inputFeatures, width: c.width, depth: c.depth, outputs: c.outputs,
                         activation: plan.activation, batchNorm: c.batchNorm, residual: c.residual)
         }
