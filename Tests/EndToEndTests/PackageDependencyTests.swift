@@ -134,11 +134,11 @@ final class PackageDependencyTests: XCTestCase {
         var config = TrainingConfig()
         config.preset = "package-client"
         config.seed = 7
-        config.dataset = "teacher"
+        config.dataset = .teacher
         config.inputFeatures = 4
         config.depth = 2
         config.width = 8
-        config.activation = "tanh"
+        config.activation = .tanh
         config.samples = 16
         config.globalBatchSize = 8
         config.epochs = 1  // 16 samples in batches of 8: two optimizer steps

@@ -149,7 +149,7 @@ extension TrainingConfig {
             guard valFraction > 0 else {
                 throw ConfigError("--target \(target) needs a validation split; add --val-fraction (e.g. 0.2)")
             }
-            if target.metric == .validationAccuracy && task != "classification" {
+            if target.metric == .validationAccuracy && task != .classification {
                 throw ConfigError("--target \(target) needs --task classification; regression has no accuracy (use val_loss)")
             }
         }
