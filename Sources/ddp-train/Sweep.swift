@@ -37,26 +37,10 @@ struct Sweep: ParsableCommand {
     @Option(help: "The sweep directory (default runs/sweep-<timestamp>); pass an existing one to resume it.")
     var sweepDir: String?
 
-    @Option(help: "Process slots: points run in parallel while their ranks fit (a point of R ranks takes R slots).")
-    var jobs = 1
-
-    @Option(help: "An Open MPI hostfile for the multi-rank points (hostfiles/README.md).")
-    var hostfile: String?
-
-    @Flag(help: "Let multi-rank points have more ranks than slots (mpirun --oversubscribe).")
-    var oversubscribe = false
-
-    @Option(help: ArgumentHelp("The multi-rank launcher instead of mpirun: a program taking mpirun's arguments (-np R [--hostfile F] PROGRAM ARGS), or a command line with {ranks} where the rank count goes, which the program follows: 'scripts/emulated-cluster.sh --hosts {ranks} --'.", valueName: "program-or-template"))
-    var launcher: String?
-
-    @Option(parsing: .unconditionalSingleValue, help: "An extra launcher argument, before the program (repeatable), e.g. --launcher-arg=--bind-to --launcher-arg=core.")
-    var launcherArg: [String] = []
+    @OptionGroup var launch: LauncherFlags
 
     @Option(help: "Per-layer diagnostics in every point every K steps (needed for the gradient noise scale in the report); 0: off.")
     var diagnosticsEvery = 0
-
-    @Option(parsing: .unconditionalSingleValue, help: "An extra `ddp-train train` flag for every point (repeatable), e.g. --train-arg=--check-replicas-every=10.")
-    var trainArg: [String] = []
 
     func run() throws {
         if MPILaunch.isLaunched() {
@@ -92,7 +76,6 @@ struct Sweep: ParsableCommand {
         guard flags.runDir == nil else {
             throw SweepError("--run-dir names one run; a sweep writes its points under --sweep-dir")
         }
-        guard jobs >= 1 else { throw SweepError("--jobs must be at least 1, got \(jobs)") }
         guard diagnosticsEvery >= 0 else { throw SweepError("--diagnostics-every must be ≥ 0, got \(diagnosticsEvery)") }
         let directory = URL(fileURLWithPath: sweepDir ?? RunDirectory.defaultPath(preset: "sweep"))
         var pointFlags = flags
@@ -112,48 +95,10 @@ struct Sweep: ParsableCommand {
         let dimensions = (gridFromFile?.dimensions ?? []) + flagGrid.dimensions
         let plan = try SweepPlan(base: base, grid: SweepGrid(dimensions: dimensions))
 
-        let needsLauncher = plan.points.contains { $0.ranks > 1 }
-        var template: [String]?
-        if let launcher, launcher.contains("{ranks}") {
-            template = launcher.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard hostfile == nil, !oversubscribe, launcherArg.isEmpty else {
-                throw SweepError("--launcher '\(launcher)' is a template; put --hostfile, --oversubscribe and other launcher "
-                    + "arguments in the template itself")
-            }
-        }
-        let launcherName = template?.first ?? launcher ?? "mpirun"
-        let launcherPath = SweepLauncher.which(launcherName)
-        if needsLauncher && launcherPath == nil {
-            throw SweepError(launcher == nil
-                ? "mpirun is not on PATH, and points with ranks > 1 need it; install Open MPI (scripts/setup.sh) or pass --launcher"
-                : "--launcher: '\(launcherName)' is not an executable file")
-        }
-        if let path = launcherPath, template != nil { template?[0] = path }
-        if let hostfile {
-            // Checked here, so a typo is one line naming the file and line, not mpirun's output.
-            do {
-                _ = try Hostfile.read(hostfile)
-            } catch {
-                throw SweepError("--hostfile \(error) (hostfiles/README.md shows the format)")
-            }
-        }
-        // Flags naming one path or one run would be shared by every point and clobbered.
-        for argument in trainArg {
-            let flag = String(argument.prefix { $0 != "=" })
-            if ["--run-dir", "--config", "--preset", "--checkpoint-dir", "--resume", "--save", "--tensorboard", "--trace"]
-                .contains(flag) {
-                throw SweepError("--train-arg \(flag): every point would share it; the sweep gives each point its own run "
-                    + "directory and config, and sets the preset and base settings from its own flags")
-            }
-        }
-        var trainArguments = trainArg
-        if diagnosticsEvery > 0 { trainArguments += ["--diagnostics-every", "\(diagnosticsEvery)"] }
-        let launch = SweepLauncher(executable: try Self.executablePath(), launcher: launcherPath ?? launcherName,
-                                   template: template, launcherIsMPIRun: launcher == nil || launcherName.hasSuffix("mpirun"),
-                                   hostfile: hostfile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                                   oversubscribe: oversubscribe, launcherArguments: launcherArg, trainArguments: trainArguments)
+        let launcher = try launch.makeLauncher(needsMultiRank: plan.points.contains { $0.ranks > 1 },
+                                               extraTrainArguments: diagnosticsEvery > 0 ? ["--diagnostics-every", "\(diagnosticsEvery)"] : [])
         // Unbuffered, so that a log file or pipe shows each point as it starts and ends.
-        return SweepRunner(plan: plan, directory: directory, launcher: launch, jobs: jobs) { line in
+        return SweepRunner(plan: plan, directory: directory, launcher: launcher, jobs: launch.jobs) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
