@@ -13,12 +13,20 @@ extension MetricsLine {
     /// Decodes one line (without its newline). Throws `DecodingError` when the line is not a
     /// JSON object or a known field has the wrong type; `problem(_:)` words such an error.
     public static func decode(_ line: some DataProtocol, using decoder: JSONDecoder = JSONDecoder()) throws -> Decoded {
+        let data = Data(line)
         do {
-            return .record(try decoder.decode(MetricsLine.self, from: Data(line)))
+            return .record(try decoder.decode(MetricsLine.self, from: data))
         } catch let unknown as UnknownRecordType {
             return .skipped(type: unknown.type)
+        } catch DecodingError.dataCorrupted(let context)
+                    where context.codingPath.isEmpty && (try? JSONSerialization.jsonObject(with: data)) is [String: Any] {
+            // JSONDecoder reports a number that does not fit its field (1.5 for an Int) as
+            // invalid JSON, without a path; say what it is.
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: Self.misfit))
         }
     }
+
+    private static let misfit = "a number does not fit its field (an integer field holds a fraction, or it overflows)"
 
     /// Why a line did not decode, for an error message: "not a JSON object", or the field at
     /// fault (`'diagnostics/noise_scale/small_batch': expected Int`).
@@ -31,6 +39,7 @@ extension MetricsLine {
         case .keyNotFound(let key, let context):
             return "'\((context.codingPath + [key]).map(\.stringValue).joined(separator: "/"))': missing"
         case .dataCorrupted(let context):
+            if context.debugDescription == misfit { return misfit }
             return context.codingPath.isEmpty ? "not a JSON object" : "'\(path(context))': \(context.debugDescription)"
         @unknown default:
             return "\(error)"
