@@ -5,7 +5,7 @@ import Training
 /// (`grad_norms/model.0.weight`, `timing/forward/mean_ms`,
 /// `diagnostics/activations/model.1/dead_fraction`).
 public struct MetricsRecord: Sendable {
-    /// "step" or "epoch".
+    /// "step", "epoch" or "eval" (`MetricsLine.RecordType`).
     public var type: String
     public var values: [String: MetricValue]
 
@@ -30,7 +30,7 @@ public struct MetricsRecord: Sendable {
         }
     }
 
-    /// Flattens one parsed JSON object.
+    /// Flattens one parsed JSON object (config.json; metrics lines go through `init(_: MetricsLine)`).
     static func flatten(_ object: [String: Any]) -> [String: MetricValue] {
         var out: [String: MetricValue] = [:]
         func visit(_ value: Any, _ path: String) {

@@ -14,17 +14,22 @@ public struct RunHistory: Sendable {
     public var steps: [MetricsRecord]
     /// Epoch records in file order.
     public var epochs: [MetricsRecord]
+    /// Evaluation records (`--eval-every`, `--eval-schedule`) in file order; the report and
+    /// the CSV do not show them.
+    public var evaluations: [MetricsRecord]
     /// Problems tolerated while reading (e.g. an incomplete last line).
     public var notes: [String]
 
     public init(name: String, directory: URL, config: [String: MetricValue], parameterOrder: [String],
-                steps: [MetricsRecord], epochs: [MetricsRecord], notes: [String] = []) {
+                steps: [MetricsRecord], epochs: [MetricsRecord], evaluations: [MetricsRecord] = [],
+                notes: [String] = []) {
         self.name = name
         self.directory = directory
         self.config = config
         self.parameterOrder = parameterOrder
         self.steps = steps
         self.epochs = epochs
+        self.evaluations = evaluations
         self.notes = notes
     }
 
@@ -55,22 +60,24 @@ public struct RunHistory: Sendable {
     private mutating func readMetrics(_ data: Data, path: String) throws {
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         let endsWithNewline = data.last == UInt8(ascii: "\n")
+        let decoder = JSONDecoder()
         for (index, line) in lines.enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
-            let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
-            guard let object else {
+            let decoded: MetricsLine.Decoded
+            do {
+                decoded = try MetricsLine.decode(line, using: decoder)
+            } catch {
                 if index == lines.count - 1 && !endsWithNewline {
                     notes.append("\(path): skipped an incomplete last line (the run was probably interrupted)")
                     continue
                 }
-                throw ReportInputError("\(path):\(index + 1): not a JSON object; each line of metrics.jsonl must be one "
-                                       + "record (docs/METRICS.md); remove or repair the line")
+                throw ReportInputError("\(path):\(index + 1): \(MetricsLine.problem(error)); each line of metrics.jsonl "
+                                       + "must be one record (docs/METRICS.md); remove or repair the line")
             }
-            let type = object["type"] as? String ?? ""
-            let record = MetricsRecord(type: type, values: MetricsRecord.flatten(object))
-            switch type {
-            case "step": steps.append(record)
-            case "epoch": epochs.append(record)
-            default: notes.append("\(path):\(index + 1): skipped a record of unknown type '\(type)'")
+            switch decoded {
+            case .record(let record) where record.type == .step: steps.append(MetricsRecord(record))
+            case .record(let record) where record.type == .epoch: epochs.append(MetricsRecord(record))
+            case .record(let record): evaluations.append(MetricsRecord(record))
+            case .skipped(let type): notes.append("\(path):\(index + 1): skipped a record of unknown type '\(type)'")
             }
         }
     }

@@ -94,6 +94,14 @@ final class ReportCSVExportTests: XCTestCase {
         XCTAssertThrowsError(try RunHistory.load(broken.path)) { error in
             XCTAssertTrue("\(error)".contains("metrics.jsonl:2"), "\(error)")
         }
+        let mixed = try Self.makeRun(in: parent, name: "mixed", lines: [
+            Self.stepLine(1, loss: 1), #"{"type":"eval","step":1,"val_loss":0.5}"#, #"{"type":"hparams","lr":"x"}"#])
+        let mixedHistory = try RunHistory.load(mixed.path)
+        XCTAssertEqual(mixedHistory.steps.count, 1)
+        XCTAssertEqual(mixedHistory.evaluations.first?["val_loss"], 0.5)
+        XCTAssertEqual(mixedHistory.notes.count, 1)
+        XCTAssertTrue(mixedHistory.notes[0].contains("metrics.jsonl:3: skipped a record of unknown type 'hparams'"), mixedHistory.notes[0])
+
         let missing = parent.appendingPathComponent("nowhere").path
         XCTAssertThrowsError(try RunHistory.load(missing)) { error in
             XCTAssertTrue("\(error)".contains(missing), "\(error)")
@@ -114,9 +122,17 @@ final class ReportCSVExportTests: XCTestCase {
         let steps = try DDPTrainProcess.metrics(run, type: "step")
         XCTAssertEqual(lines.count - 1, steps.count)
         let column = try XCTUnwrap(header.firstIndex(of: "grad_norms/model.0.weight"))
-        for (row, step) in zip(lines.dropFirst(), steps) {
+        // The expected values are read from the file's text: JSONSerialization (which `steps`
+        // comes from) can be an ulp off on Linux, JSONDecoder (the export's reader) is exact.
+        let texts = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n").filter { $0.contains(#""type":"step""#) }
+        XCTAssertEqual(texts.count, steps.count)
+        for ((row, step), text) in zip(zip(lines.dropFirst(), steps), texts) {
             XCTAssertEqual(row.count, header.count)
-            let expected = try XCTUnwrap((step["grad_norms"] as? [String: Any])?["model.0.weight"] as? Double)
+            let parsed = try XCTUnwrap((step["grad_norms"] as? [String: Any])?["model.0.weight"] as? Double)
+            let written = try XCTUnwrap(text.firstRange(of: #""grad_norms":{"model.0.weight":"#).map { text[$0.upperBound...] })
+            let expected = try XCTUnwrap(Double(String(written.prefix { $0 != "," && $0 != "}" })))
+            XCTAssertEqual(parsed, expected, accuracy: 4 * expected.ulp)
             XCTAssertEqual(Double(row[column]), expected, "values survive the round trip exactly")
         }
         XCTAssertTrue(header.contains("diagnostics/activations/model.19/saturated_fraction"))

@@ -2,7 +2,8 @@ import Foundation
 import Training
 
 /// The numbers a sweep keeps from one finished run, read from its run directory's
-/// `config.json` (the `resolved` section) and `metrics.jsonl` (docs/METRICS.md).
+/// `config.json` (the `resolved` section) and `metrics.jsonl` (docs/METRICS.md), whose lines
+/// it decodes as `MetricsLine`.
 public struct RunMetrics: Codable, Equatable, Sendable {
     /// Mean of the timed phases over steps, in milliseconds (the slowest rank's time per phase).
     public struct PhaseMilliseconds: Codable, Equatable, Sendable {
@@ -60,20 +61,24 @@ public struct RunMetrics: Codable, Equatable, Sendable {
         guard let metricsData = FileManager.default.contents(atPath: metricsURL.path) else {
             throw SweepError("\(metricsURL.path): missing; the run wrote no metrics")
         }
-        var steps: [[String: Any]] = []
-        var epochs: [[String: Any]] = []
-        for line in String(decoding: metricsData, as: UTF8.self).split(separator: "\n") {
-            guard let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
-            switch record["type"] as? String {
-            case "step": steps.append(record)
-            case "epoch": epochs.append(record)
-            default: break
+        // Lines that do not decode (a torn last line, damage) are left out: a sweep summarizes
+        // what it can; `ddp-train report` is where a damaged file is reported.
+        var steps: [MetricsLine] = []
+        var epochs: [MetricsLine] = []
+        let decoder = JSONDecoder()
+        for line in metricsData.split(separator: UInt8(ascii: "\n")) {
+            guard case .record(let record)? = try? MetricsLine.decode(line, using: decoder) else { continue }
+            switch record.type {
+            case .step: steps.append(record)
+            case .epoch: epochs.append(record)
+            case .eval: break
             }
         }
-        func finite(_ value: Any?) -> Double? {
-            guard let v = (value as? NSNumber)?.doubleValue, v.isFinite else { return nil }
-            return v
+        func finite(_ value: Double?) -> Double? {
+            guard let value, value.isFinite else { return nil }
+            return value
         }
+        func finiteNumber(_ value: Any?) -> Double? { finite((value as? NSNumber)?.doubleValue) }
         func int(_ key: String) -> Int { (resolved[key] as? NSNumber)?.intValue ?? 0 }
 
         var noiseScale: Double?
@@ -81,41 +86,40 @@ public struct RunMetrics: Codable, Equatable, Sendable {
         var lastDiagnostics: Int?
         var noiseNote: String?
         for step in steps {
-            guard let diagnostics = step["diagnostics"] as? [String: Any] else { continue }
-            let number = (step["step"] as? NSNumber)?.intValue
-            lastDiagnostics = number
-            if let n = diagnostics["noise_scale"] as? [String: Any], let v = finite(n["b_simple_ema"]) {
+            guard let diagnostics = step.diagnostics else { continue }
+            lastDiagnostics = step.step
+            if let v = finite(diagnostics.noiseScale?.bSimpleEma) {
                 noiseScale = v
-                noiseStep = number
+                noiseStep = step.step
             }
-            if let note = diagnostics["noise_scale_unavailable"] as? String { noiseNote = note }
+            if let note = diagnostics.noiseScaleUnavailable { noiseNote = note }
         }
         let later = steps.count > 1 ? Array(steps.dropFirst()) : steps
-        let rates = later.compactMap { finite($0["samples_per_second"]) }.sorted()
+        let rates = later.compactMap { finite($0.samplesPerSecond) }.sorted()
         var phases: PhaseMilliseconds?
-        let timed = later.compactMap { $0["timing"] as? [String: Any] }
+        let timed = later.compactMap(\.timing)
         if !timed.isEmpty {
-            func mean(_ phase: String) -> Double {
-                let values = timed.compactMap { finite(($0[phase] as? [String: Any])?["max_ms"]) }
+            func mean(_ phase: MetricsLine.Timing.CodingKeys) -> Double {
+                let values = timed.compactMap { finite($0[phase]?.maxMs) }
                 return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
             }
-            phases = PhaseMilliseconds(forward: mean("forward"), backward: mean("backward"),
-                                       gradientSync: mean("gradient_sync"), optimizer: mean("optimizer"))
+            phases = PhaseMilliseconds(forward: mean(.forward), backward: mean(.backward),
+                                       gradientSync: mean(.gradientSync), optimizer: mean(.optimizer))
         }
         return RunMetrics(
             effectiveBatch: int("effectiveBatchSize"), perRankBatch: int("perRankBatchSize"), worldSize: int("worldSize"),
             // config.json holds the Float learning rate widened to Double (0.009999999776…);
             // its shortest Float spelling is what the user wrote and what the trainer printed.
-            learningRate: finite(resolved["learningRate"]).map { Double(Float($0).description) ?? $0 } ?? 0,
+            learningRate: finiteNumber(resolved["learningRate"]).map { Double(Float($0).description) ?? $0 } ?? 0,
             learningRateRule: resolved["learningRateRule"] as? String ?? "",
             epochs: (config["epochs"] as? NSNumber)?.intValue ?? epochs.count,
-            steps: (steps.last?["step"] as? NSNumber)?.intValue ?? 0,
+            steps: steps.last?.step ?? 0,
             plannedSteps: (resolved["optimizerSteps"] as? NSNumber)?.intValue,
-            finalTrainLoss: finite(epochs.last?["train_loss"]),
-            finalValidationLoss: finite(epochs.last?["val_loss"]),
-            epochTrainLosses: epochs.map { finite($0["train_loss"]) },
-            firstVanishingFactor: finite(steps.first?["vanishing_factor"]),
-            lastVanishingFactor: finite(steps.last?["vanishing_factor"]),
+            finalTrainLoss: finite(epochs.last?.trainLoss),
+            finalValidationLoss: finite(epochs.last?.valLoss),
+            epochTrainLosses: epochs.map { finite($0.trainLoss) },
+            firstVanishingFactor: finite(steps.first?.vanishingFactor),
+            lastVanishingFactor: finite(steps.last?.vanishingFactor),
             noiseScale: noiseScale, noiseScaleStep: noiseStep, lastDiagnosticsStep: lastDiagnostics,
             noiseScaleNote: noiseScale == nil ? noiseNote : nil,
             samplesPerSecond: rates.isEmpty ? nil : rates[rates.count / 2],

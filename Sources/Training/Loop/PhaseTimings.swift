@@ -10,8 +10,8 @@ public struct PhaseTimings: Sendable {
 
     public init() {}
 
-    /// The phases in the order they are reported.
-    public static let names = ["forward", "backward", "gradient_sync", "optimizer"]
+    /// The phases in the order they are reported: the keys of metrics.jsonl's `timing` object.
+    public static let names = MetricsLine.Timing.CodingKeys.allCases.map(\.rawValue)
     public var values: [Double] { [forward, backward, gradientSync, optimizer] }
 }
 
@@ -24,7 +24,8 @@ public struct PhaseStatistics: Sendable {
     public func json() -> JSONLine {
         var line = JSONLine()
         for (i, name) in PhaseTimings.names.enumerated() {
-            line.add(name, [("mean_ms", mean[i] * 1e3), ("max_ms", max[i] * 1e3)])
+            line.add(name, [(MetricsLine.Phase.CodingKeys.meanMs.rawValue, mean[i] * 1e3),
+                           (MetricsLine.Phase.CodingKeys.maxMs.rawValue, max[i] * 1e3)])
         }
         return line
     }

@@ -1,4 +1,7 @@
 /// Writes records to metrics.jsonl in the run directory (schema: docs/METRICS.md).
+///
+/// Lines are built with `JSONLine` (fast), under the key names of `MetricsLine`, the
+/// `Codable` type readers decode them with.
 public final class MetricsLog: MetricsSink {
     public let directory: RunDirectory
 
@@ -6,68 +9,75 @@ public final class MetricsLog: MetricsSink {
         self.directory = directory
     }
 
+    private typealias Key = MetricsLine.CodingKeys
+
     public func record(_ r: StepRecord) {
         var line = JSONLine()
-        line.add("type", "step")
-        line.add("step", r.step)
-        line.add("epoch", r.epoch)
-        line.add("loss", r.loss)
-        line.add("lr", r.learningRate)
-        line.add("samples_per_second", r.samplesPerSecond)
-        line.add("grad_norms", r.gradientNorms.map { ($0.name, Optional($0.norm)) })
-        line.add("vanishing_factor", r.vanishingFactor)
-        line.add("timing", object: r.phases.json())
-        if let d = r.diagnostics { line.add("diagnostics", object: MetricsLog.json(d)) }
+        line.add(Key.type.rawValue, MetricsLine.RecordType.step.rawValue)
+        line.add(Key.step.rawValue, r.step)
+        line.add(Key.epoch.rawValue, r.epoch)
+        line.add(Key.loss.rawValue, r.loss)
+        line.add(Key.lr.rawValue, r.learningRate)
+        line.add(Key.samplesPerSecond.rawValue, r.samplesPerSecond)
+        line.add(Key.gradNorms.rawValue, r.gradientNorms.map { ($0.name, Optional($0.norm)) })
+        line.add(Key.vanishingFactor.rawValue, r.vanishingFactor)
+        line.add(Key.timing.rawValue, object: r.phases.json())
+        if let d = r.diagnostics { line.add(Key.diagnostics.rawValue, object: MetricsLog.json(d)) }
         directory.appendMetrics(line.string)
     }
 
     public func record(_ r: EpochRecord) {
         var line = JSONLine()
-        line.add("type", "epoch")
-        line.add("epoch", r.epoch)
-        line.add("step", r.step)
-        line.add("train_loss", r.trainLoss)
-        if let v = r.validationLoss { line.add("val_loss", v) }
-        if let a = r.validationAccuracy { line.add("val_accuracy", a) }
+        line.add(Key.type.rawValue, MetricsLine.RecordType.epoch.rawValue)
+        line.add(Key.epoch.rawValue, r.epoch)
+        line.add(Key.step.rawValue, r.step)
+        line.add(Key.trainLoss.rawValue, r.trainLoss)
+        if let v = r.validationLoss { line.add(Key.valLoss.rawValue, v) }
+        if let a = r.validationAccuracy { line.add(Key.valAccuracy.rawValue, a) }
         directory.appendMetrics(line.string)
     }
 
     public func record(_ r: EvaluationRecord) {
         var line = JSONLine()
-        line.add("type", "eval")
-        line.add("step", r.step)
-        if let t = r.trainLoss { line.add("train_loss", t) }
-        if let v = r.validationLoss { line.add("val_loss", v) }
-        if let a = r.validationAccuracy { line.add("val_accuracy", a) }
+        line.add(Key.type.rawValue, MetricsLine.RecordType.eval.rawValue)
+        line.add(Key.step.rawValue, r.step)
+        if let t = r.trainLoss { line.add(Key.trainLoss.rawValue, t) }
+        if let v = r.validationLoss { line.add(Key.valLoss.rawValue, v) }
+        if let a = r.validationAccuracy { line.add(Key.valAccuracy.rawValue, a) }
         directory.appendMetrics(line.string)
     }
 
     public func flush() { directory.flush() }
 
     static func json(_ d: DiagnosticsRecord) -> JSONLine {
+        typealias D = MetricsLine.Diagnostics.CodingKeys
+        typealias L = MetricsLine.LayerSpread.CodingKeys
+        typealias A = MetricsLine.Activation.CodingKeys
+        typealias N = MetricsLine.NoiseScale.CodingKeys
         var o = JSONLine()
         var local = JSONLine()
-        for l in d.localGradientNorms { local.add(l.name, [("mean", l.mean), ("spread", l.spread)]) }
-        o.add("local_grad_norms", object: local)
-        o.add("update_ratios", d.updateRatios.map { ($0.name, Optional($0.ratio)) })
+        for l in d.localGradientNorms { local.add(l.name, [(L.mean.rawValue, l.mean), (L.spread.rawValue, l.spread)]) }
+        o.add(D.localGradNorms.rawValue, object: local)
+        o.add(D.updateRatios.rawValue, d.updateRatios.map { ($0.name, Optional($0.ratio)) })
         var acts = JSONLine()
         for a in d.activations {
-            acts.add(a.name, [("mean", a.mean), ("std", a.std), ("saturated_fraction", a.saturatedFraction),
-                              ("dead_fraction", a.deadFraction)])
+            acts.add(a.name, [(A.mean.rawValue, a.mean), (A.std.rawValue, a.std),
+                              (A.saturatedFraction.rawValue, a.saturatedFraction),
+                              (A.deadFraction.rawValue, a.deadFraction)])
         }
-        o.add("activations", object: acts)
+        o.add(D.activations.rawValue, object: acts)
         if let n = d.noiseScale {
             var ns = JSONLine()
-            ns.add("gradient_squared_norm", n.gradientSquaredNorm)
-            ns.add("trace_covariance", n.traceCovariance)
-            ns.add("b_simple", n.simple)
-            ns.add("b_simple_ema", n.smoothed)
-            ns.add("small_batch", n.smallBatch)
-            ns.add("large_batch", n.largeBatch)
-            ns.add("per_layer_ema", n.perLayer.map { ($0.name, $0.value) })
-            o.add("noise_scale", object: ns)
+            ns.add(N.gradientSquaredNorm.rawValue, n.gradientSquaredNorm)
+            ns.add(N.traceCovariance.rawValue, n.traceCovariance)
+            ns.add(N.bSimple.rawValue, n.simple)
+            ns.add(N.bSimpleEma.rawValue, n.smoothed)
+            ns.add(N.smallBatch.rawValue, n.smallBatch)
+            ns.add(N.largeBatch.rawValue, n.largeBatch)
+            ns.add(N.perLayerEma.rawValue, n.perLayer.map { ($0.name, $0.value) })
+            o.add(D.noiseScale.rawValue, object: ns)
         } else if let note = d.noiseScaleNote {
-            o.add("noise_scale_unavailable", note)
+            o.add(D.noiseScaleUnavailable.rawValue, note)
         }
         return o
     }

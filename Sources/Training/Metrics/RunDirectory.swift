@@ -69,7 +69,7 @@ public final class RunDirectory {
         var kept: [Substring] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let s = object["step"] as? Int else { continue }  // a torn last line is dropped too
+                  let s = object[MetricsLine.CodingKeys.step.rawValue] as? Int else { continue }  // a torn last line is dropped too
             if s <= step { kept.append(line) }
         }
         do {
