@@ -70,7 +70,7 @@ def main():
         return None
 
     names = [w["name"] for w in rounds[0][0]["workloads"]]
-    print("| workload | old ms (cpu ms) | new ms (cpu ms) | new/old (cpu) | PyTorch ms | PyTorch/old | PyTorch/new |")
+    print("| workload | old ms (cpu ms) | new ms (cpu ms) | new/old (cpu) | PyTorch ms (cpu ms) | PyTorch/old (cpu) | PyTorch/new (cpu) |")
     print("|---|---|---|---|---|---|---|")
     for name in names:
         ow = median(field(o, name, "median_ms") for o, _, _ in rounds)
@@ -78,12 +78,14 @@ def main():
         nw = median(field(n, name, "median_ms") for _, n, _ in rounds)
         nc = median(field(n, name, "cpu_median_ms") for _, n, _ in rounds)
         pw = median(field(t, name, "median_ms") for _, _, t in rounds)
-        # Per round, so that each ratio compares runs made back to back.
-        po = median((field(t, name, "median_ms") or 0) / field(o, name, "median_ms") if t else None for o, _, t in rounds)
-        pn = median((field(t, name, "median_ms") or 0) / field(n, name, "median_ms") if t else None for _, n, t in rounds)
+        pc = median(field(t, name, "cpu_median_ms") for _, _, t in rounds)
+        # Per round, so that each ratio compares runs made back to back; by CPU time, which a
+        # loaded machine disturbs far less than wall time.
+        po = median((field(t, name, "cpu_median_ms") or 0) / field(o, name, "cpu_median_ms") if t else None for o, _, t in rounds)
+        pn = median((field(t, name, "cpu_median_ms") or 0) / field(n, name, "cpu_median_ms") if t else None for _, n, t in rounds)
         fmt = lambda v, d=3: "—" if v is None else f"{v:.{d}f}"
         print(f"| {name} | {fmt(ow)} ({fmt(oc)}) | {fmt(nw)} ({fmt(nc)}) | {fmt(nc / oc if oc and nc else None, 3)} "
-              f"| {fmt(pw)} | {fmt(po, 2)}× | {fmt(pn, 2)}× |")
+              f"| {fmt(pw)} ({fmt(pc)}) | {fmt(po, 2)}× | {fmt(pn, 2)}× |")
     old_share = median(o.get("wide_fraction_of_sgemm_cpu") for o, _, _ in rounds)
     new_share = median(n.get("wide_fraction_of_sgemm_cpu") for _, n, _ in rounds)
     if old_share and new_share:

@@ -46,16 +46,21 @@ def workloads():
     ]
 
 
-def time_steps(step, seconds, warmup=5):
-    """Runs ``step`` ``warmup`` times, then for about ``seconds``; returns per-call times in s."""
+def time_steps(step, seconds, warmup=5, cpu_times=None):
+    """Runs ``step`` ``warmup`` times, then for about ``seconds``; returns per-call times in s.
+
+    With ``cpu_times`` (a list), also appends each call's CPU time of this thread: on a shared,
+    loaded machine it leaves out the time other processes held the core, as ddp-bench's does."""
     for _ in range(warmup):
         step()
     times = []
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline or len(times) < 10:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         step()
         times.append(time.perf_counter() - start)
+        if cpu_times is not None:
+            cpu_times.append(time.thread_time() - cpu_start)
     return times
 
 
@@ -71,9 +76,11 @@ def bench_training(seconds):
             loss.backward()
             optimizer.step()
 
-        times = time_steps(step, seconds)
+        cpu_times = []
+        times = time_steps(step, seconds, cpu_times=cpu_times)
         median = statistics.median(times)
         results.append({
+            "cpu_median_ms": statistics.median(cpu_times) * 1e3,
             "name": name,
             "description": description,
             "batch": inputs.shape[0],
