@@ -11,7 +11,8 @@ struct DDPTrain: ParsableCommand {
         Run alone for one process, or under `mpirun -np N ddp-train …` for N data-parallel ranks.
         With no arguments it trains the default experiment, seed-sigmoid-mlp.
         """,
-        subcommands: [Train.self, Doctor.self, ExportCSV.self, Report.self, Sweep.self, CriticalBatch.self, ScalingModel.self],
+        subcommands: [Train.self, Doctor.self, ExportCSV.self, Report.self, Sweep.self, CriticalBatch.self, TimeToTarget.self,
+                      ScalingModel.self],
         defaultSubcommand: Train.self
     )
 

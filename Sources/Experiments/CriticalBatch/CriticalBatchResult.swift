@@ -139,3 +139,25 @@ public struct CriticalBatchResult: Codable, Sendable {
     /// An interval as `[lower, upper]`.
     static func pair(_ interval: PercentileInterval?) -> [Double?] { [interval?.lower, interval?.upper] }
 }
+
+extension CriticalBatchResult {
+    /// Reads `critical-batch.json` from a study directory.
+    public static func read(from directory: URL) throws -> CriticalBatchResult {
+        let url = directory.appendingPathComponent("critical-batch.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw SweepError("\(url.path): no study results; run `ddp-train critical-batch --study-dir \(directory.path) …` first")
+        }
+        do {
+            return try JSONDecoder().decode(CriticalBatchResult.self, from: data)
+        } catch {
+            throw SweepError("\(url.path): not a critical-batch result (\(error)); rerun the study to rewrite it")
+        }
+    }
+
+    /// The configuration an architecture's trials share: the base with its grid values laid over.
+    public func configuration(of architecture: Architecture) throws -> TrainingConfig {
+        let object = architecture.config.mapValues(\.jsonObject)
+        let json = try JSONSerialization.data(withJSONObject: object)
+        return try base.overlaying(json: json, source: "architecture \(architecture.name)")
+    }
+}

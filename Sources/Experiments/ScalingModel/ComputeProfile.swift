@@ -35,6 +35,9 @@ public struct ComputeProfile: Sendable {
         c.accumulateSteps = 1
         c.epochs = 1
         c.valFraction = 0
+        c.targets = nil  // timing steps: no validation, so no goals that need one
+        c.evalSchedule = nil
+        c.maxSteps = nil
         c.dropLast = false
         try c.validate()  // before any data is read or generated
         let data = try DatasetLoader.load(c)
