@@ -1,6 +1,6 @@
 """Generates PyTorch golden fixtures for ddp-train's end-to-end training tests.
 
-Writes, under Tests/TrainingTests/Fixtures/:
+Writes, under Tests/EndToEndTests/Fixtures/ (where the tests read them):
 
 - ``seed_mlp_*``: the seed's Example 1 network, ``DeepNet(10, 128, 10, 1)`` with sigmoid
   activations (state-dict names ``model.0.weight`` ... ``model.20.bias``), built after
@@ -16,6 +16,13 @@ Writes, under Tests/TrainingTests/Fixtures/:
   ``blocks.0.conv1.weight`` ...), built after ``torch.manual_seed(1)``; inputs ``[100, 3, 10]``,
   targets ``[100, 1, 10]``; MSELoss, Adam lr 1e-3, 10 full-batch steps. Same file set with
   ``resnet_small_after10.safetensors``.
+- ``resnet_classifier_*``: the seed's ResNet trunk as a classifier (``ResNetClassifier``: 1
+  input channel, 2 blocks of 8 channels, average pooling over the length, ``fc`` to 3 classes),
+  built after ``torch.manual_seed(2)``; inputs ``[16, 12]`` from ``torch.randn`` (single-channel
+  sequences stored 2-D, as ddp-train reads ``[N, L]`` with ``--input-features 1``) and int64
+  labels from ``torch.randint(0, 3, (16,))``; CrossEntropyLoss, Adam lr 1e-2, 6 full-batch
+  steps. Same file set with ``resnet_classifier_after6.safetensors``; the targets file holds the
+  labels.
 - ``vanishing_reference.json``: for seeds 0..19, the ratio
   ||grad model.0.weight|| / ||grad model.18.weight|| (first / last *hidden* Linear; the head
   ``model.20`` is excluded) of the full-size seed MLP at init on 100 ``torch.randn`` samples
@@ -29,10 +36,11 @@ Norms, sums and losses are float32 values written as Python floats. Deterministi
 the repository root with
 
     pip install torch numpy safetensors
-    python3 scripts/make_trainer_fixtures.py
+    python3 scripts/make_trainer_fixtures.py [seed_mlp resnet_small resnet_classifier vanishing]
 """
 
 import json
+import sys
 import pathlib
 import statistics
 
@@ -41,17 +49,19 @@ import torch
 import torch.nn as nn
 from safetensors.torch import save_file
 
-from seed_models import DeepNet, ResNet, grad_norms, param_sums
+from seed_models import DeepNet, ResNet, ResNetClassifier, grad_norms, param_sums
 
-FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "TrainingTests" / "Fixtures"
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "EndToEndTests" / "Fixtures"
 
 
-def train_and_record(prefix, model, inputs, targets, optimizer, steps):
-    """Trains full-batch with MSE for ``steps`` steps and writes the ``prefix_*`` fixture files."""
+def train_and_record(prefix, model, inputs, targets, optimizer, steps, criterion=None):
+    """Trains full-batch with ``criterion`` (MSE by default) for ``steps`` steps and writes the
+    ``prefix_*`` fixture files. Integer targets (class labels) are written as int64."""
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, FIXTURES / f"{prefix}_init.safetensors")
     np.save(FIXTURES / f"{prefix}_inputs.npy", inputs.numpy().astype(np.float32))
-    np.save(FIXTURES / f"{prefix}_targets.npy", targets.numpy().astype(np.float32))
-    criterion = nn.MSELoss()
+    labels = not targets.is_floating_point()
+    np.save(FIXTURES / f"{prefix}_targets.npy", targets.numpy().astype(np.int64 if labels else np.float32))
+    criterion = criterion or nn.MSELoss()
     losses, norms_step0 = [], None
     for step in range(steps):
         optimizer.zero_grad()
@@ -88,6 +98,15 @@ def make_resnet_small():
     targets = torch.randn(100, 1, 10)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, foreach=False)
     train_and_record("resnet_small", model, inputs, targets, optimizer, steps=10)
+
+
+def make_resnet_classifier():
+    torch.manual_seed(2)
+    model = ResNetClassifier(1, 8, 2, 3)
+    inputs = torch.randn(16, 12)
+    labels = torch.randint(0, 3, (16,))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2, foreach=False)
+    train_and_record("resnet_classifier", model, inputs, labels, optimizer, steps=6, criterion=nn.CrossEntropyLoss())
 
 
 def vanishing_ratio(seed, kaiming, activation):
@@ -141,11 +160,19 @@ def write_json(path, value):
     print(f"wrote {path} ({path.stat().st_size} bytes)")
 
 
+FIXTURE_MAKERS = {
+    "seed_mlp": make_seed_mlp,
+    "resnet_small": make_resnet_small,
+    "resnet_classifier": make_resnet_classifier,
+    "vanishing": make_vanishing_reference,
+}
+
+
 def main():
+    """Makes every fixture, or only those named on the command line (e.g. ``resnet_classifier``)."""
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    make_seed_mlp()
-    make_resnet_small()
-    make_vanishing_reference()
+    for name in sys.argv[1:] or FIXTURE_MAKERS:
+        FIXTURE_MAKERS[name]()
 
 
 if __name__ == "__main__":

@@ -70,6 +70,25 @@ class ResNet(nn.Module):
         return x
 
 
+class ResNetClassifier(nn.Module):
+    """Seed Example 2's trunk (1x1 conv_in, residual blocks) as a sequence classifier:
+    ``nn.AdaptiveAvgPool1d(1)``, flatten, ``nn.Linear(hidden_size, num_classes)`` named ``fc``.
+    ddp-train's ``--model resnet1d --task classification`` has the same state-dict names."""
+
+    def __init__(self, input_size, hidden_size, num_blocks, num_classes):
+        super().__init__()
+        self.conv_in = nn.Conv1d(input_size, hidden_size, kernel_size=1)
+        self.blocks = nn.Sequential(*[ResidualBlock(hidden_size, hidden_size) for _ in range(num_blocks)])
+        self.pool = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, x):
+        if x.dim() == 2:  # [N, L] single-channel sequences, as ddp-train reads them
+            x = x.unsqueeze(1)
+        x = self.blocks(self.conv_in(x))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
 class ShallowNet(nn.Module):
     """Seed Example 3: Linear -> ReLU -> Linear."""
 

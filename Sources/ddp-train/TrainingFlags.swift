@@ -38,7 +38,9 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Targets as .npy.") var targets: String?
     @Option(help: "Data as CSV with a header row.") var csv: String?
     @Option(help: "The CSV column holding the target.") var targetColumn: String?
-    @Option(parsing: .unconditional, help: "Fraction of samples held out for validation.") var valFraction: Double?
+    @Option(parsing: .unconditional, help: "Fraction of samples held out for validation (the last ones in file order).") var valFraction: Double?
+    @Option(help: "Validation inputs as .npy, shaped as the training inputs (instead of --val-fraction).") var valInputs: String?
+    @Option(help: "Validation targets as .npy, shaped as the training targets.") var valTargets: String?
     @Flag(inversion: .prefixedNo, help: "Shuffle every epoch (seed + epoch).") var shuffle: Bool?
     @Flag(help: "Drop the tail that does not fill a batch on every rank, rather than padding.") var dropLast = false
 
@@ -109,6 +111,11 @@ struct TrainingFlags: ParsableArguments {
         if let csv { c.csvPath = csv; if dataset == nil { c.dataset = .csv } }
         if let targetColumn { c.targetColumn = targetColumn; if dataset == nil { c.dataset = .csv } }
         set(valFraction, \.valFraction); set(shuffle, \.shuffle)
+        set(valInputs, \.valInputsPath); set(valTargets, \.valTargetsPath)
+        // A validation flag replaces the other kind of validation set a preset or config file
+        // chose; given together on the command line, validate() refuses them.
+        if valFraction != nil && valInputs == nil && valTargets == nil { c.valInputsPath = nil; c.valTargetsPath = nil }
+        if valFraction == nil && (valInputs != nil || valTargets != nil) { c.valFraction = 0 }
         if dropLast { c.dropLast = true }
         set(loss, \.loss); set(optimizer, \.optimizer); set(lr, \.lr); set(momentum, \.momentum)
         set(dampening, \.dampening)

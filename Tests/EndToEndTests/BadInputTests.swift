@@ -48,8 +48,10 @@ final class BadInputTests: XCTestCase {
         // Loss and task that do not fit would read past the targets in a release build.
         assertUserError(try run(tiny + ["--loss", "cross-entropy"]), status: 2,
                         contains: ["--loss cross-entropy needs --task classification"])
-        assertUserError(try run(["--preset", "teacher-classification", "--model", "resnet1d"]), status: 2,
-                        contains: ["--task classification needs --model mlp"])
+        assertUserError(try run(tiny + ["--val-fraction", "0.2", "--val-inputs", "vx.npy", "--val-targets", "vy.npy"]),
+                        status: 2, contains: ["--val-fraction and --val-inputs/--val-targets both give a validation set"])
+        assertUserError(try run(tiny + ["--val-inputs", "vx.npy"]), status: 2,
+                        contains: ["validation files need both --val-inputs X.npy and --val-targets Y.npy"])
     }
 
     // MARK: Config files
@@ -119,6 +121,43 @@ final class BadInputTests: XCTestCase {
         let (_, y) = try writeData()
         assertUserError(try run(tiny + ["--inputs", file("missing.npy").path, "--targets", y.path]), status: 1,
                         contains: ["missing.npy"])
+    }
+
+    /// A resnet1d classifier on [N, L] sequences of the wrong length: the error names the
+    /// length, not the model (which can classify sequences since issue 16).
+    func testSequenceLengthMismatchIsNamed() throws {
+        let x = file("seq_x.npy"), y = file("seq_y.npy")
+        try writeNumPy((0..<(8 * 12)).map { Float($0 % 5) }, shape: [8, 12], to: x)
+        try writeNumPy((0..<8).map { Float($0 % 3) }, shape: [8], to: y)
+        assertUserError(try run(tiny + ["--model", "resnet1d", "--task", "classification", "--outputs", "3",
+                                        "--input-features", "1", "--sequence-length", "10",
+                                        "--inputs", x.path, "--targets", y.path]),
+                        status: 1, contains: ["the input sequences have length 12 but --sequence-length is 10"])
+    }
+
+    /// Validation files whose samples differ from the training data's: the error names the file.
+    func testValidationFileShapesMustMatchTheTrainingData() throws {
+        let (x, y) = try writeData()
+        let vx = file("vx.npy"), vy = file("vy.npy")
+        try writeNumPy((0..<(4 * 9)).map { Float($0) / 36 }, shape: [4, 9], to: vx)
+        try writeNumPy((0..<4).map { Float($0) / 4 }, shape: [4, 1], to: vy)
+        assertUserError(try run(tiny + ["--inputs", x.path, "--targets", y.path, "--val-inputs", vx.path, "--val-targets", vy.path]),
+                        status: 1, contains: ["vx.npy", "validation samples have shape [9]", "[10]"])
+        let wideTargets = file("vy2.npy")
+        try writeNumPy((0..<8).map { Float($0) / 8 }, shape: [4, 2], to: wideTargets)
+        try writeNumPy((0..<(4 * 10)).map { Float($0) / 40 }, shape: [4, 10], to: vx)
+        assertUserError(try run(tiny + ["--inputs", x.path, "--targets", y.path, "--val-inputs", vx.path,
+                                        "--val-targets", wideTargets.path]),
+                        status: 1, contains: ["vy2.npy", "validation targets have shape [2]", "[1]"])
+    }
+
+    /// A real-data preset without its files says how to make them, in one line.
+    func testRealDataPresetWithoutItsFilesSaysHowToMakeThem() throws {
+        let result = try DDPTrainProcess.run(["--preset", "mnist1d-mlp", "--epochs", "1", "--run-dir", file("run").path],
+                                             extraEnvironment: ["DDP_TRAIN_DATA": file("no-data").path])
+        assertUserError(result, status: 1, contains: ["no-data/mnist1d_train_x.npy does not exist",
+                                                      "python3 scripts/data/make_datasets.py"])
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
     }
 
     func testDataFilesMustComeInPairs() throws {

@@ -12,6 +12,8 @@ final class MPIEquivalenceTests: XCTestCase {
     static let mlp = ["--depth", "3", "--width", "16"]
     static let resnet = ["--preset", "seed-resnet1d", "--depth", "2", "--width", "8"]
     static let sgdMomentum = ["--optimizer", "sgd", "--momentum", "0.9"]
+    /// The ResNet classifier on the seed's random data: 3 classes, 100 sequences of length 10.
+    static let resnetClassifier = resnet + ["--task", "classification", "--outputs", "3"]
 
     func testMLPWithSGDMomentum() throws {
         try checkEquivalence("mlp sgd+momentum (shuffled)", Self.mlp + Self.sgdMomentum, lr: 0.05, shuffle: true)
@@ -27,6 +29,17 @@ final class MPIEquivalenceTests: XCTestCase {
 
     func testResNetWithAdam() throws {
         try checkEquivalence("resnet1d adam (shuffled)", Self.resnet + ["--optimizer", "adam"], lr: 0.001, shuffle: true)
+    }
+
+    func testResNetClassifierWithAdam() throws {
+        try checkEquivalence("resnet1d classifier adam (shuffled)", Self.resnetClassifier + ["--optimizer", "adam"],
+                             lr: 0.001, shuffle: true)
+    }
+
+    func testSyncBatchNormResNetClassifierWithSGDMomentum() throws {
+        try checkEquivalence("resnet1d classifier batch-norm sgd+momentum",
+                             Self.resnetClassifier + ["--batch-norm", "--sync-batch-norm"] + Self.sgdMomentum,
+                             lr: 0.01, shuffle: false)
     }
 
     /// Backward is seeded with 1/world so that the allreduce's sum is the average. For 2 and 4

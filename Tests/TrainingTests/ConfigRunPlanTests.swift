@@ -121,6 +121,15 @@ final class ConfigRunPlanTests: XCTestCase {
         }
     }
 
+    func testValidationFilesCountAsAValidationSetForTargets() throws {
+        let c = config {
+            $0.task = .classification; $0.outputs = 3; $0.model = .resnet1d
+            $0.valInputsPath = "vx.npy"; $0.valTargetsPath = "vy.npy"
+            $0.targets = [try! TrainingTarget(parsing: "val_accuracy>=0.9")]
+        }
+        XCTAssertNoThrow(try RunPlan.resolve(c, worldSize: 1, trainSamples: 100))
+    }
+
     func testInvalidFieldsAreRefusedByName() {
         let cases: [(TrainingConfig, String)] = [
             (config { $0.lr = -1 }, "--lr"),
@@ -129,7 +138,10 @@ final class ConfigRunPlanTests: XCTestCase {
             (config { $0.nesterov = true }, "--nesterov needs --momentum > 0"),
             (config { $0.syncBatchNorm = true }, "--sync-batch-norm needs --batch-norm"),
             (config { $0.dataset = .npy; $0.inputsPath = "x.npy" }, "npy data needs both --inputs"),
-            (config { $0.task = .classification; $0.outputs = 3; $0.model = .resnet1d }, "--task classification needs --model mlp"),
+            (config { $0.valInputsPath = "vx.npy" }, "validation files need both --val-inputs"),
+            (config { $0.valInputsPath = "vx.npy"; $0.valTargetsPath = "vy.npy"; $0.valFraction = 0.2 },
+             "--val-fraction and --val-inputs/--val-targets both give a validation set"),
+            (config { $0.targets = [try! TrainingTarget(parsing: "val_loss<=0.5")] }, "needs a validation set"),
             (config { $0.task = .classification; $0.outputs = 3; $0.loss = .mse }, "--loss mse needs --task regression"),
             (config { $0.task = .classification; $0.outputs = 3; $0.loss = .bce }, "--loss bce needs --task regression"),
             (config { $0.loss = .crossEntropy }, "--loss cross-entropy needs --task classification"),

@@ -145,9 +145,16 @@ extension TrainingConfig {
             throw ConfigError("--nesterov needs --momentum > 0 and --dampening 0")
         }
         if let m = maxSteps { try positive(m, "max-steps") }
+        if (valInputsPath == nil) != (valTargetsPath == nil) {
+            throw ConfigError("validation files need both --val-inputs X.npy and --val-targets Y.npy")
+        }
+        if valInputsPath != nil && valFraction > 0 {
+            throw ConfigError("--val-fraction and --val-inputs/--val-targets both give a validation set; use one")
+        }
         for target in targets ?? [] where target.metric != .trainLoss {
-            guard valFraction > 0 else {
-                throw ConfigError("--target \(target) needs a validation split; add --val-fraction (e.g. 0.2)")
+            guard valFraction > 0 || valInputsPath != nil else {
+                throw ConfigError("--target \(target) needs a validation set; add --val-fraction (e.g. 0.2) "
+                    + "or --val-inputs X.npy --val-targets Y.npy")
             }
             if target.metric == .validationAccuracy && task != .classification {
                 throw ConfigError("--target \(target) needs --task classification; regression has no accuracy (use val_loss)")
@@ -164,11 +171,6 @@ extension TrainingConfig {
         }
         if task == .classification && outputs < 2 && (loss ?? .crossEntropy) == .crossEntropy {
             throw ConfigError("classification with cross-entropy needs --outputs ≥ 2 (one logit per class)")
-        }
-        // The losses check these shapes only with preconditions, which release builds drop; a
-        // mismatch there reads past the targets instead of stopping.
-        if task == .classification && model == .resnet1d {
-            throw ConfigError("--task classification needs --model mlp: resnet1d predicts a value per position, not one class per sample")
         }
         if task == .classification, let loss, loss != .crossEntropy {
             throw ConfigError("--loss \(loss) needs --task regression; classification uses cross-entropy "

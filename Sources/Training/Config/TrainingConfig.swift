@@ -15,11 +15,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     // MARK: Model
     /// mlp or resnet1d.
     public var model: ModelChoice = .mlp
-    /// Input features (mlp) or input channels (resnet1d).
+    /// Input features (mlp) or input channels (resnet1d; with 1, `[N, L]` data is read as `[N, 1, L]`).
     public var inputFeatures: Int = 10
     /// Sequence length of resnet1d inputs.
     public var sequenceLength: Int = 10
-    /// Output units (regression targets, or classes for classification).
+    /// Output units (regression targets, or classes for classification; a resnet1d classifier
+    /// pools over the length and ends in a Linear with this many outputs).
     public var outputs: Int = 1
     /// Hidden layers (mlp) or residual blocks (resnet1d).
     public var depth: Int = 10
@@ -58,8 +59,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Path and target column for csv data.
     public var csvPath: String?
     public var targetColumn: String?
-    /// Fraction of samples held out for validation.
+    /// Fraction of samples held out for validation (the last ones, in file order).
     public var valFraction: Double = 0
+    /// Validation data from its own .npy files instead of a held-out fraction; both or neither.
+    public var valInputsPath: String?
+    public var valTargetsPath: String?
 
     // MARK: Optimization
     /// mse, cross-entropy or bce; nil picks mse for regression and cross-entropy for classification.

@@ -45,7 +45,9 @@ public enum DatasetLoader {
         var g = RandomGenerator(seed: config.seed &+ 0x7EAC_4E12)
         let features = sampleShape(config).reduce(1, *)
         let inputs = Tensor.randomNormal([config.samples, features], generator: &g)
-        let teacher = MLP(inputs: features, width: 32, depth: 2, outputs: config.outputs * (config.model == .resnet1d ? config.sequenceLength : 1), activation: .tanh)
+        // One value per position for the regression ResNet; one logit per class otherwise.
+        let perPosition = config.model == .resnet1d && config.task == .regression
+        let teacher = MLP(inputs: features, width: 32, depth: 2, outputs: config.outputs * (perPosition ? config.sequenceLength : 1), activation: .tanh)
         Initializer.kaimingNormal(gain: 5.0 / 3).apply(to: teacher, generator: &g)
         let raw = withoutGradients { teacher(inputs) }
         let shapedInputs = inputs.reshaped([config.samples] + sampleShape(config)).detached()
@@ -67,15 +69,35 @@ public enum DatasetLoader {
     }
 
     static func numpy(_ config: TrainingConfig) throws -> Dataset {
-        let x = try readNumPy(config.inputsPath!)
-        let y = try readNumPy(config.targetsPath!)
+        try numpy(inputs: config.inputsPath!, targets: config.targetsPath!, config: config)
+    }
+
+    /// The validation set from `--val-inputs`/`--val-targets`, or nil when none is given.
+    /// Its samples must have the shapes of `training`'s; the error names the file that differs.
+    public static func loadValidation(_ config: TrainingConfig, matching training: Dataset) throws -> Dataset? {
+        guard let inputs = config.valInputsPath, let targets = config.valTargetsPath else { return nil }
+        let data = try numpy(inputs: inputs, targets: targets, config: config)
+        let expectedInputs = Array(training.inputs.shape.dropFirst()), gotInputs = Array(data.inputs.shape.dropFirst())
+        guard gotInputs == expectedInputs else {
+            throw ConfigError("\(inputs): validation samples have shape \(gotInputs) but the training inputs' are \(expectedInputs)")
+        }
+        let expectedTargets = Array(training.targets.shape.dropFirst()), gotTargets = Array(data.targets.shape.dropFirst())
+        guard gotTargets == expectedTargets else {
+            throw ConfigError("\(targets): validation targets have shape \(gotTargets) per sample but the training targets' are \(expectedTargets)")
+        }
+        return data
+    }
+
+    private static func numpy(inputs: String, targets: String, config: TrainingConfig) throws -> Dataset {
+        let x = try readNumPy(inputs)
+        let y = try readNumPy(targets)
         guard x.shape.first == y.shape.first else {
-            throw ConfigError("\(config.inputsPath!) has \(x.shape.first ?? 0) samples but \(config.targetsPath!) has \(y.shape.first ?? 0); "
+            throw ConfigError("\(inputs) has \(x.shape.first ?? 0) samples but \(targets) has \(y.shape.first ?? 0); "
                 + "inputs and targets need the same leading axis")
         }
-        try rejectNonFinite(x, file: config.inputsPath!)
-        try rejectNonFinite(y, file: config.targetsPath!)
-        return try makeDataset(inputs: x, targets: y, config: config, targetFile: config.targetsPath!)
+        try rejectNonFinite(x, file: inputs)
+        try rejectNonFinite(y, file: targets)
+        return try makeDataset(inputs: x, targets: y, config: config, targetFile: targets)
     }
 
     static func csv(_ config: TrainingConfig) throws -> Dataset {
@@ -90,6 +112,7 @@ public enum DatasetLoader {
     }
 
     private static func readNumPy(_ path: String) throws -> ArrayData {
+        if let missing = PresetData.missingFileMessage(path) { throw ConfigError(missing) }
         do {
             return try NumPyFile.read(contentsOf: URL(fileURLWithPath: path))
         } catch {
@@ -106,7 +129,9 @@ public enum DatasetLoader {
     private static func makeDataset(inputs x: ArrayData, targets y: ArrayData, config: TrainingConfig,
                                     targetFile: String) throws -> Dataset {
         guard let n = x.shape.first, n > 0 else { throw ConfigError("\(targetFile): the data has no samples; give at least one") }
-        let inputs = Tensor(x.values, shape: x.shape)
+        // Single-channel sequences are usually stored as [N, L]; the convolutions want [N, 1, L].
+        let oneChannel = config.model == .resnet1d && config.inputFeatures == 1 && x.shape.count == 2
+        let inputs = Tensor(x.values, shape: oneChannel ? [n, 1, x.shape[1]] : x.shape)
         if config.task == .classification {
             guard y.values.count == n else {
                 throw ConfigError("\(targetFile): classification targets must be one class index per sample, got shape \(y.shape)")
@@ -127,6 +152,10 @@ public enum DatasetLoader {
     private static func checkShapes(_ data: Dataset, _ config: TrainingConfig) throws {
         let expected = sampleShape(config)
         let got = Array(data.inputs.shape.dropFirst())
+        if config.model == .resnet1d && got.count == 2 && got[0] == config.inputFeatures && got[1] != config.sequenceLength {
+            throw ConfigError("the input sequences have length \(got[1]) but --sequence-length is \(config.sequenceLength); "
+                + "set --sequence-length \(got[1])")
+        }
         guard got == expected else {
             let hint = config.model == .resnet1d ? "--input-features (channels) and --sequence-length"
                                                   : "--input-features"

@@ -49,7 +49,8 @@ public enum TrainingRun {
         let started = Date()
         try config.validate()  // every mistake that needs no data is reported before any is read
         let data = try DatasetLoader.load(config)
-        let (train, validation) = data.split(validationFraction: config.valFraction)
+        let (train, heldOut) = data.split(validationFraction: config.valFraction)
+        let validation = try DatasetLoader.loadValidation(config, matching: train) ?? heldOut
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
         var runDir = config.runDir!
         let checkpoint = try options.resume.map { try CheckpointStore.load(CheckpointStore.locate($0, checkpointDir: options.checkpointDir)) }

@@ -9,6 +9,9 @@ public enum ModelFactory {
         let c = plan.config
         let model: Module
         switch c.model {
+        case .resnet1d where c.task == .classification:
+            model = ResNet1dClassifier(inputs: c.inputFeatures, width: c.width, depth: c.depth, classes: c.outputs,
+                                       activation: plan.activation, batchNorm: c.batchNorm, residual: c.residual)
         case .resnet1d:
             model = ResNet1d(inputs: c.inputFeatures, width: c.width, depth: c.depth, outputs: c.outputs,
                              activation: plan.activation, batchNorm: c.batchNorm, residual: c.residual)

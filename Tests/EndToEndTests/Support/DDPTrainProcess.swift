@@ -47,8 +47,9 @@ enum DDPTrainProcess {
     }
 
     /// Runs `ddp-train arguments` as one process.
-    static func run(_ arguments: [String], timeout: Double = 300) throws -> Result {
-        try launch(executable.path, arguments, timeout: timeout)
+    /// `extraEnvironment` is added to the test environment (e.g. `DDP_TRAIN_DATA`).
+    static func run(_ arguments: [String], timeout: Double = 300, extraEnvironment: [String: String] = [:]) throws -> Result {
+        try launch(executable.path, arguments, timeout: timeout, extraEnvironment: extraEnvironment)
     }
 
     /// Runs `mpirun -np ranks ddp-train arguments`.
@@ -58,11 +59,12 @@ enum DDPTrainProcess {
     }
 
     /// Runs any command with the test environment, killing it after `timeout` seconds.
-    static func launch(_ path: String, _ arguments: [String], timeout: Double) throws -> Result {
+    static func launch(_ path: String, _ arguments: [String], timeout: Double,
+                       extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extraEnvironment) { _, extra in extra }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
