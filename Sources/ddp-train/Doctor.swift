@@ -17,7 +17,7 @@ struct Doctor: ParsableCommand {
             let failures = CommunicatorSelfCheck.run(comm)
             // Each rank says what it picked: masks and local sizes can differ from rank to rank.
             print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description)")
-            fflush(stdout)
+            fflush(nil)  // all streams: the rank lines leave before the collectives that follow
             if comm.rank == 0 {
                 print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable"), "
                       + (comm.isSingleNode ? "all ranks on one node" : "ranks on several nodes"))
