@@ -29,8 +29,8 @@ def main():
     print(f"{'workload':<12} {'batch':>5} {'us/step':>9} {'floor us':>9} {'x floor':>8} {'torch us':>9} "
           f"{'torch x floor':>13} {'ours/torch':>10}  rounds")
     for (name, batch), rs in ours.items():
-        step = statistics.median(r["stepUs"] for r in rs)
-        floor = statistics.median(r["floorUs"] for r in rs)
+        step = statistics.median(r["step_us"] for r in rs)
+        floor = statistics.median(r["floor_us"] for r in rs)
         t = torch.get((name, batch))
         t_us = statistics.median(r["median_us"] for r in t) if t else None
         cols = f"{t_us:>9.1f} {t_us / floor:>13.2f} {step / t_us:>10.2f}" if t_us else f"{'-':>9} {'-':>13} {'-':>10}"
