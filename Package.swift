@@ -53,7 +53,7 @@ let package = Package(
                 dependencies: ["Training", "RunReports", "Collectives", "DataFormats", "Reporting"]),
 
         .executableTarget(name: "ddp-train",
-                          dependencies: ["Training", "Experiments", "RunReports", "Collectives",
+                          dependencies: ["Autograd", "Training", "Experiments", "RunReports", "Collectives",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "ddp-bench",
                           dependencies: ["Autograd", "NN", "Collectives", "DataParallelism",

@@ -3,6 +3,8 @@
 #
 #   engine     one training step of four networks on one thread, ours and PyTorch eager,
 #              alternated round by round, plus OpenBLAS sgemm
+#   small-batch  the small-batch networks at batches 8, 32, 128: each step as a multiple of its
+#              GEMM floor (the same sgemms alone) and of PyTorch's step, alternated round by round
 #   allreduce  DataParallel's gradient sync vs a raw MPI_Allreduce, at 2 and 4 ranks
 #   scaling    data-parallel samples/s at 1, 2 and 4 ranks (with and without overlap),
 #              beside PyTorch DDP (gloo) at the same world sizes
@@ -63,6 +65,16 @@ for round in $(seq 1 "$rounds"); do
         (cd scripts && python3 bench_pytorch.py --seconds "$seconds" --json "$results/pytorch-$round.json")
     fi
 done
+
+echo "== small batches, $rounds rounds (ours beside the GEMM floor, then PyTorch when installed)"
+for round in $(seq 1 "$rounds"); do
+    "$bench" small-batch --seconds "$seconds" --json "$results/small-batch-$round.json"
+    if $have_torch; then
+        (cd scripts && python3 bench_pytorch.py --small-batch --seconds "$seconds" \
+            --json "$results/pytorch-small-batch-$round.json")
+    fi
+done
+python3 scripts/small_batch_table.py "$results"
 
 echo "== gradient sync vs raw allreduce"
 for n in $ranks; do

@@ -92,6 +92,63 @@ def bench_training(seconds):
     return results
 
 
+SMALL_BATCH_SAMPLES = 4096
+
+
+def small_batch_workloads():
+    """(name, description, model, inputs, labels or None, targets or None, optimizer factory), the
+    networks of ``ddp-bench small-batch``: the same shapes, losses and optimizers."""
+    torch.manual_seed(0)
+    n = SMALL_BATCH_SAMPLES
+    teacher = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), *[m for _ in range(3) for m in (nn.Linear(64, 64), nn.ReLU())],
+                            nn.Linear(64, 4))
+    for m in teacher:
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_normal_(m.weight)
+            nn.init.zeros_(m.bias)
+    return [
+        ("sigmoid_mlp", "MLP 32-8x128 sigmoid-10, CE, SGD m0.9", DeepNet(32, 128, 8, 10),
+         torch.randn(n, 32), torch.arange(n) % 10, None,
+         lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)),
+        ("teacher_mlp", "teacher MLP 10-4x64 ReLU-4, CE, Adam", teacher,
+         torch.randn(n, 10), torch.arange(n) % 4, None,
+         lambda p: torch.optim.Adam(p, lr=1e-3)),
+        ("resnet1d", "ResNet1d 10 blocks x64 ch, L10, MSE, Adam", ResNet(3, 64, 10, 1),
+         torch.randn(n, 3, 10), None, torch.randn(n, 1, 10),
+         lambda p: torch.optim.Adam(p, lr=1e-3)),
+    ]
+
+
+def bench_small_batch(seconds, batches):
+    """Each small-batch workload at each batch: the fastest honest loop, indexing the dataset
+    tensors by a shuffled permutation (no DataLoader), then zero_grad, forward, loss, backward,
+    step."""
+    results = []
+    for name, description, model, inputs, labels, targets, make_optimizer in small_batch_workloads():
+        for batch in batches:
+            optimizer = make_optimizer(model.parameters())
+            order = torch.randperm(SMALL_BATCH_SAMPLES)
+            cursor = [0]
+            criterion = nn.CrossEntropyLoss() if labels is not None else nn.MSELoss()
+            wanted = labels if labels is not None else targets
+
+            def step():
+                if cursor[0] + batch > SMALL_BATCH_SAMPLES:
+                    cursor[0] = 0
+                index = order[cursor[0]:cursor[0] + batch]
+                cursor[0] += batch
+                optimizer.zero_grad()
+                loss = criterion(model(inputs[index]), wanted[index])
+                loss.backward()
+                optimizer.step()
+
+            times = time_steps(step, seconds, warmup=20)
+            median = statistics.median(times)
+            results.append({"name": name, "description": description, "batch": batch,
+                            "median_us": median * 1e6, "iterations": len(times)})
+    return results
+
+
 def bench_sgemm(seconds, n=1024):
     a, b = torch.randn(n, n), torch.randn(n, n)
     out = torch.empty(n, n)
@@ -104,9 +161,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per workload")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--small-batch", action="store_true",
+                        help="only the small-batch workloads of `ddp-bench small-batch`")
+    parser.add_argument("--batches", type=int, nargs="+", default=[8, 32, 128], help="with --small-batch")
     args = parser.parse_args()
 
     torch.set_num_threads(1)
+    if args.small_batch:
+        rows = bench_small_batch(args.seconds, args.batches)
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, small batches")
+        print(f"{'workload':<12} {'batch':>5} {'us/step':>9} {'iters':>6}  description")
+        for r in rows:
+            print(f"{r['name']:<12} {r['batch']:>5} {r['median_us']:>9.1f} {r['iterations']:>6}  {r['description']}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"torch_version": torch.__version__, "threads": torch.get_num_threads(),
+                           "small_batch": rows}, f, indent=1)
+                f.write("\n")
+            print(f"wrote {args.json}")
+        return
     training = bench_training(args.seconds)
     sgemm = bench_sgemm(args.seconds)
 

@@ -2,6 +2,11 @@ import CBLAS
 
 /// Thin, row-major wrappers over OpenBLAS. All matrix products in the engine go through here.
 public enum BLAS {
+    /// While non-nil, every `gemm` call appends its shape here, in call order: `ddp-bench`
+    /// records one training step and replays the same products alone (the step's GEMM floor).
+    /// One load and a branch per product otherwise; set it from one thread only.
+    nonisolated(unsafe) public static var recordedCalls: [GemmCall]?
+
     /// C = alpha · op(A) · op(B) + beta · C, row-major. `op` transposes when the flag is set.
     /// A is M×K after op, B is K×N after op, C is M×N.
     @inlinable
@@ -13,6 +18,10 @@ public enum BLAS {
                             beta: Float = 0,
                             c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
+        if recordedCalls != nil {
+            recordedCalls!.append(GemmCall(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                           lda: lda, ldb: ldb, ldc: ldc, beta: beta))
+        }
         if k == 0 {
             if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
@@ -37,4 +46,28 @@ public enum BLAS {
 
     /// The number of threads OpenBLAS uses now.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
+}
+
+/// The shape of one `BLAS.gemm` call, enough to replay it on buffers of the same sizes.
+@frozen
+public struct GemmCall: Equatable, Sendable {
+    public let transposeA: Bool, transposeB: Bool
+    public let m: Int, n: Int, k: Int
+    public let lda: Int, ldb: Int, ldc: Int
+    public let beta: Float
+
+    @inlinable
+    public init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int, beta: Float) {
+        self.transposeA = transposeA; self.transposeB = transposeB
+        self.m = m; self.n = n; self.k = k
+        self.lda = lda; self.ldb = ldb; self.ldc = ldc
+        self.beta = beta
+    }
+
+    /// Scalars A, B and C span in memory (row-major, with their leading dimensions).
+    public var aCount: Int { (transposeA ? k : m) * lda }
+    public var bCount: Int { (transposeB ? n : k) * ldb }
+    public var cCount: Int { m * ldc }
+    /// 2·m·n·k.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Collectives
 import Foundation
 
@@ -10,8 +11,13 @@ struct Doctor: ParsableCommand {
     )
 
     func run() throws {
+        let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
+        blasThreads.apply()
         try runDistributed { comm in
             let failures = CommunicatorSelfCheck.run(comm)
+            // Each rank says what it picked: masks and local sizes can differ from rank to rank.
+            print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description)")
+            fflush(nil)  // all streams: the rank lines leave before the collectives that follow
             if comm.rank == 0 {
                 print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable"), "
                       + (comm.isSingleNode ? "all ranks on one node" : "ranks on several nodes"))

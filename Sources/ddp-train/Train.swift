@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Collectives
 import Foundation
 import Training
@@ -68,8 +69,12 @@ struct Train: ParsableCommand {
         } catch {
             failBeforeLaunch("\(error)")
         }
+        // Before any product runs: OpenBLAS starts its threads on the first call.
+        let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
+        blasThreads.apply()
         try runDistributed { communicator in
             var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
+            options.blasThreads = blasThreads
             options.checkReplicasEvery = checkReplicasEvery
             options.checkpointDir = checkpointDir
             options.checkpointEvery = checkpointEvery

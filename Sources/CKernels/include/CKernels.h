@@ -70,6 +70,39 @@ typedef struct {
 /// `g` is not written. The four buffers must not overlap.
 void ck_adam_update(float *p, const float *g, float *m, float *v, size_t count, ck_adam_step step);
 
+/// The scalars of one step of SGD with momentum.
+typedef struct {
+    float learning_rate;  ///< γ
+    float momentum;       ///< μ > 0
+    float dampening;      ///< τ
+    float weight_decay;   ///< λ
+    int nesterov;         ///< nonzero for Nesterov momentum
+    int first;            ///< nonzero on the parameter's first step (the buffer starts as g)
+} ck_sgd_momentum_step;
+
+/// One step of SGD with momentum, PyTorch's formula, for `count` parameters with buffer b:
+///     d ← g + λ·p;  b ← d on the first step, else μ·b + (1 − τ)·d
+///     p ← p − γ·(d + μ·b) with Nesterov, else p − γ·b
+/// `g` is not written; `b` need not be initialized on the first step. No two buffers overlap.
+void ck_sgd_momentum_update(float *p, const float *g, float *b, size_t count, ck_sgd_momentum_step step);
+
+/// The scalars of one RMSprop step.
+typedef struct {
+    float learning_rate;  ///< γ
+    float alpha;          ///< α, the smoothing constant
+    float eps;            ///< ε
+    float momentum;       ///< μ (used only with a momentum buffer)
+    float weight_decay;   ///< λ
+} ck_rmsprop_step;
+
+/// One RMSprop update, PyTorch's formula, for `count` parameters with square average s:
+///     g ← g + λ·p;  s ← α·s + (1 − α)·g·g
+///     centered (grad_avg a given): a ← α·a + (1 − α)·g;  d ← √(s − a·a) + ε;  else d ← √s + ε
+///     momentum (buffer b given): b ← μ·b + g/d;  p ← p − γ·b;  else p ← p − γ·g/d
+/// `grad_avg` and `momentum_buffer` may be NULL; `g` is not written. No two buffers overlap.
+void ck_rmsprop_update(float *p, const float *g, float *square_avg, float *grad_avg, float *momentum_buffer,
+                       size_t count, ck_rmsprop_step step);
+
 #ifdef __cplusplus
 }
 #endif

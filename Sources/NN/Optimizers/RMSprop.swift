@@ -1,4 +1,5 @@
 import Autograd
+import CKernels
 
 /// RMSprop as PyTorch implements it:
 ///
@@ -28,26 +29,8 @@ public final class RMSprop: Optimizer {
         let s = stateBuffer("square_avg", index: index, count: count)
         let a = centered ? stateBuffer("grad_avg", index: index, count: count) : nil
         let b = momentum > 0 ? stateBuffer("momentum_buffer", index: index, count: count) : nil
-        let alpha = alpha, lr = learningRate, wd = weightDecay, mu = momentum, eps = eps
-        for i in 0..<count {
-            let gi = g[i] + wd * p[i]
-            let si = alpha * s[i] + (1 - alpha) * gi * gi
-            s[i] = si
-            var denom: Float
-            if let a {
-                let ai = alpha * a[i] + (1 - alpha) * gi
-                a[i] = ai
-                denom = (si - ai * ai).squareRoot() + eps
-            } else {
-                denom = si.squareRoot() + eps
-            }
-            if let b {
-                let bi = mu * b[i] + gi / denom
-                b[i] = bi
-                p[i] -= lr * bi
-            } else {
-                p[i] -= lr * gi / denom
-            }
-        }
+        // In C for the AVX2 and AVX-512 clones; the same operations as the rule above, in order.
+        ck_rmsprop_update(p, g, s, a, b, count, ck_rmsprop_step(learning_rate: learningRate, alpha: alpha, eps: eps,
+                                                                momentum: momentum, weight_decay: weightDecay))
     }
 }

@@ -32,12 +32,9 @@ public final class SGD: Optimizer {
         }
         let first = !hasState("momentum_buffer", index: index)
         let b = stateBuffer("momentum_buffer", index: index, count: count)
-        let keep = 1 - dampening
-        for i in 0..<count {
-            let d = g[i] + wd * p[i]
-            let buf = first ? d : mu * b[i] + keep * d
-            b[i] = buf
-            p[i] -= lr * (nesterov ? d + mu * buf : buf)
-        }
+        // In C for the AVX2 and AVX-512 clones; the same operations as the rule above, in order.
+        ck_sgd_momentum_update(p, g, b, count, ck_sgd_momentum_step(learning_rate: lr, momentum: mu,
+                                                                    dampening: dampening, weight_decay: wd,
+                                                                    nesterov: nesterov ? 1 : 0, first: first ? 1 : 0))
     }
 }

@@ -1,5 +1,10 @@
+import Autograd
+
 /// What a single invocation asks for beyond the training configuration itself.
 public struct RunOptions: Sendable {
+    /// The OpenBLAS thread count the executable applied at start-up, for the start-up line (nil:
+    /// left as it was, as in tests).
+    public var blasThreads: BLASThreadChoice?
     /// Start from these weights (safetensors) instead of a fresh initialization.
     public var initFrom: String?
     /// Write the final weights here (safetensors).
