@@ -88,7 +88,8 @@ final class ConfigChoiceTests: XCTestCase {
         XCTAssertNil(object["initGainNonlinearity"])
         XCTAssertEqual(Set(object.keys), Set(TrainingConfig.fieldNames).subtracting(
             ["initGainNonlinearity", "biasInit", "inputsPath", "targetsPath", "csvPath", "targetColumn", "loss",
-             "weightDecay", "batchSize", "clipGradNorm", "baseBatchSize", "runDir", "comparison"]))
+             "weightDecay", "batchSize", "clipGradNorm", "baseBatchSize", "runDir", "comparison",
+             "evalSchedule", "targets", "maxSteps", "valInputsPath", "valTargetsPath"]))
     }
 
     /// A value outside a field's set is one line naming the file, the field and every valid value.
