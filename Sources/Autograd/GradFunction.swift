@@ -7,11 +7,11 @@ public final class GradFunction {
     /// The op's name, for error messages and debugging.
     public let name: String
     /// The tensors the op read, in the op's argument order.
-    public private(set) var inputs: [Tensor]
+    @exclusivity(unchecked) public private(set) var inputs: [Tensor]  // single-threaded, as Tensor's fields
     /// Accumulates the op's input gradients, given the gradient of its output and the output
     /// itself (passed in, rather than captured, so that the output does not keep itself alive).
     /// Nil only once the graph has been dismantled, when nothing can reach this op any more.
-    private(set) var backward: ((_ gradOutput: Tensor, _ output: Tensor) -> Void)?
+    @exclusivity(unchecked) private(set) var backward: ((_ gradOutput: Tensor, _ output: Tensor) -> Void)?
 
     nonisolated(unsafe) private static var counter = 0
 

@@ -9,16 +9,20 @@ public final class Tensor {
     public let shape: [Int]
     /// The scalars, shared with any views of this tensor.
     public let storage: TensorStorage
+    // The engine is single-threaded per tensor graph and never holds an access to these across
+    // a call that could touch them again, so their dynamic exclusivity checks (a runtime call on
+    // every read and write, several per op) are turned off: on a 17 µs step of the seed's small
+    // MLP they cost about 4 % once -Ounchecked no longer hid them (docs/BENCHMARKS.md).
     /// Whether backward computes a gradient for this tensor.
-    public var requiresGrad: Bool
+    @exclusivity(unchecked) public var requiresGrad: Bool
     /// The accumulated gradient; nil until backward first reaches this tensor or it is zeroed.
-    public var grad: Tensor?
+    @exclusivity(unchecked) public var grad: Tensor?
     /// The op that produced this tensor; nil for leaves (parameters, inputs).
-    public internal(set) var gradFn: GradFunction?
+    @exclusivity(unchecked) public internal(set) var gradFn: GradFunction?
     /// Called once per backward pass, as soon as this leaf's gradient is final: every op that
     /// used it has contributed. Data-parallel training starts an allreduce from here while the
     /// rest of backward runs.
-    public var gradientReadyHook: ((Tensor) -> Void)?
+    @exclusivity(unchecked) public var gradientReadyHook: ((Tensor) -> Void)?
 
     deinit {
         // A deep graph must not be released recursively: see `GradFunction.dismantle`.
