@@ -9,8 +9,10 @@ public struct MetricsRecord: Sendable {
     public var type: String
     public var values: [String: MetricValue]
 
+    /// The record's leaves by their slash-joined path, e.g. `loss` or `phases/allreduce`.
     public init(type: String, values: [String: MetricValue]) {
         self.type = type
+        /// A record of `type` with the given flattened values.
         self.values = values
     }
 
