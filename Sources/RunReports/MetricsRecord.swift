@@ -7,12 +7,12 @@ import Training
 public struct MetricsRecord: Sendable {
     /// "step", "epoch" or "eval" (`MetricsLine.RecordType`).
     public var type: String
+    /// The record's leaves by their slash-joined path, e.g. `loss` or `phases/allreduce`.
     public var values: [String: MetricValue]
 
-    /// The record's leaves by their slash-joined path, e.g. `loss` or `phases/allreduce`.
+    /// A record of `type` with the given flattened values.
     public init(type: String, values: [String: MetricValue]) {
         self.type = type
-        /// A record of `type` with the given flattened values.
         self.values = values
     }
 
