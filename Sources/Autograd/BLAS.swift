@@ -51,11 +51,16 @@ public enum BLAS {
 /// The shape of one `BLAS.gemm` call, enough to replay it on buffers of the same sizes.
 @frozen
 public struct GemmCall: Equatable, Sendable {
+    /// Whether A and B enter transposed (`CblasTrans`).
     public let transposeA: Bool, transposeB: Bool
+    /// The product's dimensions: C is m×n, the shared dimension is k.
     public let m: Int, n: Int, k: Int
+    /// The leading dimensions (row strides, in elements) of A, B and C.
     public let lda: Int, ldb: Int, ldc: Int
+    /// The factor on C's previous contents: 0 overwrites, 1 accumulates.
     public let beta: Float
 
+    /// A call of the given shape and β, as passed to `cblas_sgemm` in row-major order.
     @inlinable
     public init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int, beta: Float) {
         self.transposeA = transposeA; self.transposeB = transposeB
@@ -66,7 +71,9 @@ public struct GemmCall: Equatable, Sendable {
 
     /// Scalars A, B and C span in memory (row-major, with their leading dimensions).
     public var aCount: Int { (transposeA ? k : m) * lda }
+    /// Scalars B spans in memory.
     public var bCount: Int { (transposeB ? n : k) * ldb }
+    /// Scalars C spans in memory.
     public var cCount: Int { m * ldc }
     /// 2·m·n·k.
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }

@@ -4,6 +4,7 @@
 /// thread per rank, and the communication thread never creates tensors. Reading a task-local
 /// on every op would cost more than the op itself for small tensors.
 public enum GradMode {
+    /// Whether new operations record the graph now; true unless inside `withoutGradients(_:)`.
     nonisolated(unsafe) public private(set) static var isEnabled = true
 
     /// Runs `body` without recording a graph, as PyTorch's `torch.no_grad()` does: for

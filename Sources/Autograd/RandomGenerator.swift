@@ -73,6 +73,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
         return p
     }
 
+    /// Whether the two generators are in the same state, and so will produce the same sequence.
     public static func == (a: RandomGenerator, b: RandomGenerator) -> Bool {
         a.s0 == b.s0 && a.s1 == b.s1 && a.s2 == b.s2 && a.s3 == b.s3
     }

@@ -152,6 +152,7 @@ public final class Tensor {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// The shape and the first eight scalars, for debugging.
     public var description: String {
         let preview = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", …" : "")])"

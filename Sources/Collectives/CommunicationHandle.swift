@@ -100,8 +100,11 @@ public struct CommunicationStall: Sendable, Equatable {
 /// When a queued job was submitted, started on the queue's thread and finished, in nanoseconds
 /// of `DispatchTime.now().uptimeNanoseconds` (a monotonic clock).
 public struct CommunicationTiming: Sendable, Equatable {
+    /// When the job was queued.
     public var submitted: UInt64
+    /// When the communication thread began running it.
     public var started: UInt64
+    /// When it completed.
     public var finished: UInt64
 
     /// Time spent waiting behind earlier jobs, in seconds.

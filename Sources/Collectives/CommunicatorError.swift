@@ -9,6 +9,7 @@ public enum CommunicatorError: Error, Equatable, CustomStringConvertible {
     /// An MPI call made while setting up the communicator failed.
     case setupFailed(call: String, message: String)
 
+    /// The failure, with what to check next.
     public var description: String {
         switch self {
         case let .initializationFailed(code, message):

@@ -9,25 +9,31 @@ public protocol CommunicatorScalar: Sendable, Equatable {
 
 /// The wire types behind ``CommunicatorScalar``.
 public enum CommunicatorScalarKind: Sendable, Hashable {
+    /// `MPI_FLOAT`, `MPI_DOUBLE`, `MPI_INT32_T`, `MPI_INT64_T` and `MPI_UINT8_T` respectively.
     case float32, float64, int32, int64, uint8
 }
 
 extension Float: CommunicatorScalar {
+    /// Sent as `MPI_FLOAT`.
     public static var communicatorKind: CommunicatorScalarKind { .float32 }
 }
 
 extension Double: CommunicatorScalar {
+    /// Sent as `MPI_DOUBLE`.
     public static var communicatorKind: CommunicatorScalarKind { .float64 }
 }
 
 extension Int32: CommunicatorScalar {
+    /// Sent as `MPI_INT32_T`.
     public static var communicatorKind: CommunicatorScalarKind { .int32 }
 }
 
 extension Int64: CommunicatorScalar {
+    /// Sent as `MPI_INT64_T`.
     public static var communicatorKind: CommunicatorScalarKind { .int64 }
 }
 
 extension UInt8: CommunicatorScalar {
+    /// Sent as `MPI_UINT8_T`.
     public static var communicatorKind: CommunicatorScalarKind { .uint8 }
 }

@@ -21,10 +21,12 @@ public enum MPIThreadLevel: Int, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Orders levels by how much threading they allow.
     public static func < (lhs: MPIThreadLevel, rhs: MPIThreadLevel) -> Bool {
         lhs.rawValue < rhs.rawValue
     }
 
+    /// MPI's name for the level, e.g. `MPI_THREAD_MULTIPLE`.
     public var description: String {
         switch self {
         case .single: return "MPI_THREAD_SINGLE"

@@ -1,8 +1,11 @@
 import Training
 /// One leaf of a metrics record, flattened: a number, a text, or JSON null.
 public enum MetricValue: Equatable, Sendable {
+    /// A JSON number (integers included).
     case number(Double)
+    /// A JSON string, or a boolean as `true` / `false`.
     case text(String)
+    /// JSON null: a metric written without a value.
     case null
 
     /// The number, or nil for text and null.

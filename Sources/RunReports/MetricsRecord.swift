@@ -7,8 +7,10 @@ import Training
 public struct MetricsRecord: Sendable {
     /// "step", "epoch" or "eval" (`MetricsLine.RecordType`).
     public var type: String
+    /// The record's leaves by their slash-joined path, e.g. `loss` or `phases/allreduce`.
     public var values: [String: MetricValue]
 
+    /// A record of `type` with the given flattened values.
     public init(type: String, values: [String: MetricValue]) {
         self.type = type
         self.values = values

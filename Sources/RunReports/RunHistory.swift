@@ -5,6 +5,7 @@ import Training
 public struct RunHistory: Sendable {
     /// The directory's last path component, used as the run's label.
     public var name: String
+    /// The run directory read.
     public var directory: URL
     /// config.json, flattened (`resolved/effectiveBatchSize`, …); empty when missing.
     public var config: [String: MetricValue]
@@ -20,6 +21,7 @@ public struct RunHistory: Sendable {
     /// Problems tolerated while reading (e.g. an incomplete last line).
     public var notes: [String]
 
+    /// A history assembled from already-parsed parts (the readers and tests build it this way).
     public init(name: String, directory: URL, config: [String: MetricValue], parameterOrder: [String],
                 steps: [MetricsRecord], epochs: [MetricsRecord], evaluations: [MetricsRecord] = [],
                 notes: [String] = []) {

@@ -83,16 +83,26 @@ extension Tensor {
         return out
     }
 
+    /// The elementwise sum, with NumPy broadcasting; differentiable in both operands.
     public static func + (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .add) }
+    /// The elementwise difference, with NumPy broadcasting; differentiable in both operands.
     public static func - (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .sub) }
+    /// The elementwise product, with NumPy broadcasting; differentiable in both operands.
     public static func * (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .mul) }
+    /// The elementwise quotient, with NumPy broadcasting; differentiable in both operands.
     public static func / (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .div) }
 
+    /// Adds a scalar to every element.
     public static func + (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: s) }
+    /// Subtracts a scalar from every element.
     public static func - (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: -s) }
+    /// Multiplies every element by a scalar.
     public static func * (a: Tensor, s: Float) -> Tensor { a.affine(scale: s, shift: 0) }
+    /// Multiplies every element by a scalar.
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s, shift: 0) }
+    /// Divides every element by a scalar (as multiplication by 1/s).
     public static func / (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1 / s, shift: 0) }
+    /// Negates every element.
     public static prefix func - (a: Tensor) -> Tensor { a.affine(scale: -1, shift: 0) }
 
     /// scale · self + shift, elementwise.

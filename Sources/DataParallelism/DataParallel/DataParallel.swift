@@ -24,13 +24,17 @@ import NN
 ///   every gradient once the allreduce is done, where nothing can hide it (1.3× a raw
 ///   allreduce for the wide MLP's 16.8 MB in one bucket).
 public final class DataParallel {
+    /// The replica this rank trains; its gradients are views into the buckets.
     public let model: Module
     /// The communicator for collectives the compute thread issues (SyncBatchNorm, metrics).
     public let communicator: any Communicator
     /// Runs bucket allreduces on the communication thread, over its own communicator.
     public let queue: CommunicationQueue
+    /// Whether bucket allreduces start during backward rather than all after it.
     public let overlap: Bool
+    /// How gradients travel: full float32, or rounded to fp16 or bf16 for the allreduce.
     public let compression: GradientCompression
+    /// The target size of one gradient bucket, in bytes (PyTorch's `bucket_cap_mb`, in bytes).
     public let bucketCapacityBytes: Int
     /// Receives per-bucket allreduce spans when set.
     public weak var timeline: TimelineRecorder?

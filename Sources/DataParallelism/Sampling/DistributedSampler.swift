@@ -10,13 +10,20 @@ import Autograd
 /// With per-rank batch B, global batch k is then exactly positions kNB ..< (k+1)NB of the
 /// permutation, whatever the world size: the same samples one process with batch N·B sees.
 public struct DistributedSampler: Sendable, Equatable {
+    /// The dataset's size.
     public let sampleCount: Int
+    /// The number of ranks sharing the dataset.
     public let worldSize: Int
+    /// This rank, in `0..<worldSize`.
     public let rank: Int
+    /// Whether each epoch permutes the indices; otherwise they stay in order.
     public let shuffle: Bool
+    /// The base seed; epoch e uses seed + e, the same on every rank.
     public let seed: UInt64
+    /// Whether the tail that does not fill every rank is dropped rather than padded.
     public let dropLast: Bool
 
+    /// A sampler for `rank` of `worldSize`; traps unless `0 ≤ rank < worldSize`.
     public init(sampleCount: Int, worldSize: Int, rank: Int, shuffle: Bool, seed: UInt64, dropLast: Bool) {
         precondition(worldSize >= 1 && rank >= 0 && rank < worldSize, "rank \(rank) of \(worldSize)")
         self.sampleCount = sampleCount

@@ -8,6 +8,7 @@ public struct CriticalBatchArchitecture: Sendable {
     public var name: String
     /// The grid values that make it.
     public var assignments: [SweepPoint.Assignment]
+    /// The MPI processes each of its trials runs on.
     public var ranks: Int
     /// Its configuration before a trial sets the batch, learning rate and seed.
     public var config: TrainingConfig

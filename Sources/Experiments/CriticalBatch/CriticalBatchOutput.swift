@@ -5,12 +5,17 @@ import Reporting
 /// Writes a study's results: `critical-batch.json` (everything), `critical-batch.csv` (one tidy
 /// row per trial) and `critical-batch.html` (the charts), atomically.
 public struct CriticalBatchOutput {
+    /// The study's results to write.
     public let result: CriticalBatchResult
 
+    /// A writer of `result`.
     public init(result: CriticalBatchResult) {
         self.result = result
     }
 
+    /// Writes the JSON, CSV and HTML files into `directory`, each atomically.
+    ///
+    /// - Throws: the atomic writer's error for the JSON or CSV, `SweepError` for the HTML page.
     public func write(to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

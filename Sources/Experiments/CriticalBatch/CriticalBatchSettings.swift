@@ -19,6 +19,7 @@ public struct CriticalBatchSettings: Sendable {
     /// Bootstrap resamples for every interval.
     public var resamples: Int
 
+    /// Settings for `batchSizes` with `seeds` evaluation seeds, the search starting at `startLearningRate`.
     public init(batchSizes: [Int], seeds: Int, startLearningRate: Double, extensionLimit: Int = 3, refinements: Int = 1,
                 noiseScaleEvery: Int = 10, resamples: Int = 2000) {
         self.batchSizes = batchSizes

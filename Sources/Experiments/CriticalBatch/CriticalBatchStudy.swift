@@ -11,9 +11,13 @@ import Training
 /// summary.json matches its configuration is reused, so rerunning the same command resumes:
 /// the searches replay the same decisions from the same outcomes, and only what is missing runs.
 public final class CriticalBatchStudy {
+    /// The study directory: trials and results go under it.
     public let directory: URL
+    /// The grid's architectures, in grid order.
     public let architectures: [CriticalBatchArchitecture]
+    /// What the study measures.
     public let settings: CriticalBatchSettings
+    /// How each trial's process is started.
     public let launcher: SweepLauncher
     /// Process slots: trials run side by side while their ranks fit.
     public let jobs: Int

@@ -12,10 +12,15 @@ public struct CriticalBatchTrial: Sendable {
         case evaluate
     }
 
+    /// The architecture's name.
     public var architecture: String
+    /// The global batch size.
     public var batch: Int
+    /// The learning rate, before any `lrScaling`.
     public var learningRate: Double
+    /// The seed of initialization and data order.
     public var seed: UInt64
+    /// Which stage asked for it.
     public var phase: Phase
     /// Ranks it runs on.
     public var ranks: Int

@@ -10,7 +10,9 @@ import Foundation
 public struct LearningRateSearchResult: Sendable, Hashable, Codable {
     /// Whether any trial reached the target.
     public enum Verdict: String, Sendable, Hashable, Codable {
+        /// A trial reached the target; the search chose a learning rate.
         case reached
+        /// No trial reached the target within the cap: the batch is censored.
         case noneReached
     }
 

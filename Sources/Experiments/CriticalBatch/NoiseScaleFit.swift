@@ -23,9 +23,13 @@ import Foundation
 public struct NoiseScaleFit: Sendable, Hashable, Codable {
     /// Which constrained solution the point estimate is.
     public enum Status: String, Sendable, Hashable, Codable {
+        /// Finite ε_max and B_noise.
         case fitted
+        /// The tuned rate did not grow with batch: B_noise = 0.
         case noNoiseScale
+        /// The tuned rate grew like B throughout: ε_max and B_noise are beyond the range measured.
         case unboundedNoiseScale
+        /// Fewer than two batches.
         case insufficientData
     }
 

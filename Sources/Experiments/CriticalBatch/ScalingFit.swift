@@ -24,9 +24,13 @@ import Foundation
 public struct ScalingFit: Sendable, Hashable, Codable {
     /// Which constrained solution the point estimate is.
     public enum Status: String, Sendable, Hashable, Codable {
+        /// Both constraints hold; every estimate is finite.
         case fitted
+        /// Steps did not fall with batch: E_min = B_crit = 0.
         case noCriticalBatch
+        /// Steps fell like 1/B throughout: B_crit lies beyond the largest batch measured.
         case unboundedCriticalBatch
+        /// Fewer than two batches had an uncensored median.
         case insufficientData
     }
 

@@ -10,6 +10,7 @@ import Training
 public struct TimeToTargetForecast: Codable, Sendable {
     /// A network's allreduce parameters.
     public struct Network: Codable, Sendable, Equatable {
+        /// The network's label, as the tables and charts show it.
         public var name: String
         /// Latency per message step, seconds (α).
         public var alphaSeconds: Double
@@ -22,6 +23,7 @@ public struct TimeToTargetForecast: Codable, Sendable {
             case name, source, alphaSeconds = "alpha_seconds", betaSecondsPerByte = "beta_seconds_per_byte"
         }
 
+        /// A network from its parts.
         public init(name: String, alphaSeconds: Double, betaSecondsPerByte: Double, source: String) {
             self.name = name
             self.alphaSeconds = alphaSeconds
@@ -45,13 +47,17 @@ public struct TimeToTargetForecast: Codable, Sendable {
 
     /// One rank count on one network.
     public struct Row: Codable, Sendable {
+        /// The rank count R.
         public var ranks: Int
+        /// R × the per-rank batch.
         public var globalBatch: Int
         /// Steps to target predicted by the fit at this global batch.
         public var steps: Double
         /// Whether the batch lies outside the batches the study measured (an extrapolation).
         public var extrapolated: Bool
+        /// Predicted seconds per step at R ranks on this network.
         public var stepSeconds: Double
+        /// Predicted seconds to target: steps × step seconds.
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -61,7 +67,9 @@ public struct TimeToTargetForecast: Codable, Sendable {
 
     /// One architecture on one network.
     public struct Curve: Codable, Sendable {
+        /// The network's name.
         public var network: String
+        /// One row per rank count, ascending.
         public var rows: [Row]
         /// The rank count with the shortest predicted time.
         public var fastestRanks: Int
@@ -75,13 +83,19 @@ public struct TimeToTargetForecast: Codable, Sendable {
 
     /// One architecture.
     public struct Architecture: Codable, Sendable {
+        /// The architecture's name.
         public var name: String
+        /// The fitted S_min.
         public var sMin: Double
+        /// The fitted B_crit.
         public var bCrit: Double
         /// Compute seconds per sample and per step, and gradient bytes, measured here.
         public var computeSecondsPerSample: Double
+        /// See `computeSecondsPerSample`: the fixed cost of a step.
         public var stepOverheadSeconds: Double
+        /// See `computeSecondsPerSample`: the bytes one step's gradient allreduce moves.
         public var gradientBytes: Double
+        /// One curve per network.
         public var curves: [Curve]
 
         enum CodingKeys: String, CodingKey {
@@ -90,9 +104,13 @@ public struct TimeToTargetForecast: Codable, Sendable {
         }
     }
 
+    /// The target the steps are to, as written.
     public var target: String
+    /// The per-rank batch b held fixed.
     public var perRankBatch: Int
+    /// The networks compared.
     public var networks: [Network]
+    /// One entry per architecture with a fit.
     public var architectures: [Architecture]
     /// Architectures left out, with why (no fitted S_min and B_crit).
     public var skipped: [String]

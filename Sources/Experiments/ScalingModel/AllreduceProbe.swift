@@ -12,12 +12,19 @@ import Training
 public enum AllreduceProbe {
     /// The measurement and the fit.
     public struct Result: Sendable {
+        /// The number of ranks measured.
         public var ranks: Int
+        /// The small message's size, in bytes.
         public var smallBytes: Int
+        /// The small message's allreduce time, in seconds.
         public var smallSeconds: Double
+        /// The large message's size, in bytes.
         public var largeBytes: Int
+        /// The large message's allreduce time, in seconds.
         public var largeSeconds: Double
+        /// The fitted per-step latency α, in seconds.
         public var alphaSeconds: Double
+        /// The fitted per-byte cost β, in seconds per byte.
         public var betaSecondsPerByte: Double
     }
 

@@ -8,13 +8,19 @@ import NN
 public struct ComputeProfile: Sendable {
     /// The median phase times of one batch size, in seconds.
     public struct Sample: Sendable {
+        /// The per-rank batch size timed.
         public var batch: Int
+        /// Forward pass and loss, in seconds.
         public var forward: Double
+        /// Backward pass, in seconds.
         public var backward: Double
+        /// Optimizer update, in seconds.
         public var optimizer: Double
+        /// The whole step's compute, in seconds.
         public var step: Double { forward + backward + optimizer }
     }
 
+    /// One sample per batch size timed, ascending.
     public var samples: [Sample]
     /// c: seconds per sample.
     public var secondsPerSample: Double

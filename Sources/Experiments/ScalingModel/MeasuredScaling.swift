@@ -9,6 +9,7 @@ public struct MeasuredScaling: Sendable {
     /// Rank count → measured global samples per second, ascending by ranks.
     public var points: [(ranks: Int, samplesPerSecond: Double)]
 
+    /// Measurements from (ranks, samples per second) pairs, in any order.
     public init(points: [(ranks: Int, samplesPerSecond: Double)]) {
         self.points = points.sorted { $0.ranks < $1.ranks }
     }

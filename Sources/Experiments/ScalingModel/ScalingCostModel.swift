@@ -40,6 +40,7 @@ public struct ScalingCostModel: Equatable, Sendable {
     /// Small allreduces per step besides the gradients (k), each costing 2(P−1)α.
     public var smallAllreducesPerStep: Int
 
+    /// A model from its costs: compute in seconds per sample, latency α in seconds, β in seconds per byte.
     public init(computeSecondsPerSample: Double, stepOverheadSeconds: Double = 0, gradientBytes: Double,
                 alphaSeconds: Double, betaSecondsPerByte: Double, overlapFraction: Double = 0, backwardShare: Double = 0.5,
                 smallAllreducesPerStep: Int = 0) {
@@ -55,14 +56,21 @@ public struct ScalingCostModel: Equatable, Sendable {
 
     /// The predicted costs of one step at one rank count.
     public struct Prediction: Equatable, Sendable {
+        /// The rank count P.
         public var ranks: Int
+        /// The batch on each rank (may be fractional under strong scaling).
         public var perRankBatch: Double
+        /// P × the per-rank batch.
         public var globalBatch: Double { perRankBatch * Double(ranks) }
+        /// Forward, backward and optimizer time of one step, in seconds.
         public var computeSeconds: Double
+        /// Allreduce time of one step, in seconds, before any overlap.
         public var communicationSeconds: Double
         /// Communication hidden behind backward (0 without overlap).
         public var hiddenSeconds: Double
+        /// Compute plus the communication not hidden, in seconds.
         public var stepSeconds: Double { computeSeconds + communicationSeconds - hiddenSeconds }
+        /// Predicted global throughput.
         public var samplesPerSecond: Double { stepSeconds > 0 ? globalBatch / stepSeconds : 0 }
         /// Communication's share of the step, counting only what is not hidden.
         public var communicationShare: Double {

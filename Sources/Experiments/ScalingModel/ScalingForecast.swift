@@ -5,13 +5,18 @@ import Reporting
 /// The cost model's predictions at a list of rank counts beside any measured throughput, as a
 /// text table (for the terminal) and an HTML page (throughput and efficiency charts).
 public struct ScalingForecast {
+    /// The cost model predicting.
     public var model: ScalingCostModel
+    /// How the batch changes with the rank count.
     public var mode: ScalingMode
+    /// The rank counts shown, ascending (measured ones included).
     public var ranks: [Int]
+    /// Measured throughput to compare with, if any.
     public var measured: MeasuredScaling?
     /// Lines describing where the model's inputs came from (measured or given).
     public var provenance: [String]
 
+    /// A forecast at `ranks`, joined by any rank counts `measured` has.
     public init(model: ScalingCostModel, mode: ScalingMode, ranks: [Int] = [1, 2, 4, 8, 16, 32, 64],
                 measured: MeasuredScaling? = nil, provenance: [String] = []) {
         self.model = model
@@ -23,9 +28,13 @@ public struct ScalingForecast {
 
     /// One line of the table.
     public struct Row: Sendable {
+        /// The model's prediction at this rank count.
         public var prediction: ScalingCostModel.Prediction
+        /// Predicted scaling efficiency: throughput over P × one rank's (1 is perfect).
         public var efficiency: Double?
+        /// Measured global samples per second, when measured.
         public var measuredSamplesPerSecond: Double?
+        /// Measured throughput over P × the measured one-rank throughput, when both exist.
         public var measuredEfficiency: Double?
     }
 

@@ -18,6 +18,7 @@ public enum ScalingMode: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A phrase for the study's header, e.g. "strong scaling (global batch 256 split over the ranks)".
     public var description: String {
         switch self {
         case let .strong(g): "strong scaling (global batch \(g) split over the ranks)"

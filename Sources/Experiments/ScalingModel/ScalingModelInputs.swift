@@ -13,9 +13,11 @@ public struct ScalingModelInputs: Sendable {
     public var ranks: [Int]
     /// Given compute cost per sample and per step; nil: measure.
     public var computeMicrosecondsPerSample: Double?
+    /// Given fixed cost per step, in microseconds (with `computeMicrosecondsPerSample`).
     public var stepOverheadMicroseconds: Double = 0
     /// Given allreduce latency and bandwidth (gigabits per second); nil: measure (needs ≥ 2 ranks).
     public var alphaMicroseconds: Double?
+    /// See `alphaMicroseconds`: the given bandwidth.
     public var betaGigabitsPerSecond: Double?
     /// Fraction of the backward pass that can hide communication.
     public var overlapFraction: Double = 0
@@ -31,6 +33,7 @@ public struct ScalingModelInputs: Sendable {
         config.batchSize ?? config.globalBatchSize ?? config.samples
     }
 
+    /// Inputs for `config` at `ranks`, measuring everything not given afterwards.
     public init(config: TrainingConfig, mode: ScalingMode, ranks: [Int]) {
         self.config = config
         self.mode = mode

@@ -7,26 +7,37 @@ import Training
 public struct RunMetrics: Codable, Equatable, Sendable {
     /// Mean of the timed phases over steps, in milliseconds (the slowest rank's time per phase).
     public struct PhaseMilliseconds: Codable, Equatable, Sendable {
+        /// Forward pass and loss, in milliseconds.
         public var forward: Double
+        /// Backward pass, in milliseconds.
         public var backward: Double
+        /// Waiting for gradient allreduces after backward, in milliseconds.
         public var gradientSync: Double
+        /// The optimizer update, in milliseconds.
         public var optimizer: Double
+        /// The sum of the four phases, in milliseconds.
         public var total: Double { forward + backward + gradientSync + optimizer }
         /// The share of step time spent waiting for gradient synchronization (the part of the
         /// allreduce that overlap did not hide).
         public var communicationShare: Double? { total > 0 ? gradientSync / total : nil }
     }
 
+    /// Samples per optimizer step: per-rank batch × ranks × accumulation steps.
     public var effectiveBatch: Int
+    /// Samples per rank per micro-step.
     public var perRankBatch: Int
+    /// The number of ranks the run used.
     public var worldSize: Int
     /// The learning rate after `lrScaling`, and how it was derived.
     public var learningRate: Double
+    /// How `learningRate` was derived (e.g. the linear-scaling rule).
     public var learningRateRule: String
+    /// The epoch budget.
     public var epochs: Int
     /// The last logged optimizer step, and the steps the run planned (`resolved.optimizerSteps`):
     /// fewer means it stopped early (pre-empted).
     public var steps: Int
+    /// The optimizer steps the run planned; nil when config.json does not say.
     public var plannedSteps: Int?
     /// The last epoch's mean training loss.
     public var finalTrainLoss: Double?
@@ -36,17 +47,20 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     public var epochTrainLosses: [Double?]
     /// First weight layer's gradient norm over the last hidden layer's, at the first and last logged step.
     public var firstVanishingFactor: Double?
+    /// The vanishing factor at the last logged step.
     public var lastVanishingFactor: Double?
     /// The last defined smoothed gradient-noise-scale estimate (`diagnostics.noise_scale.b_simple_ema`).
     public var noiseScale: Double?
     /// The step `noiseScale` comes from, and the last step with diagnostics: when they differ,
     /// the estimate was undefined (its |G|² average not positive) at the later diagnostics steps.
     public var noiseScaleStep: Int?
+    /// The last step with diagnostics.
     public var lastDiagnosticsStep: Int?
     /// Why there is no noise scale, when diagnostics said so.
     public var noiseScaleNote: String?
     /// Median global samples per second over the steps after the first (which pays for warm-up).
     public var samplesPerSecond: Double?
+    /// Mean phase times; nil when no step was timed.
     public var phases: PhaseMilliseconds?
 
     /// Reads a finished run directory.

@@ -13,6 +13,7 @@ public enum SweepAnalysis {
     public struct Group: Sendable {
         /// `activation=relu, residual=true`, or `all points` when nothing else varies.
         public var label: String
+        /// The group's points, in sweep order.
         public var outcomes: [PointOutcome]
 
         /// The successful points.
@@ -55,14 +56,17 @@ public enum SweepAnalysis {
 
     /// One effective batch size under the linear-scaling prediction.
     public struct Prediction: Equatable, Sendable {
+        /// The effective batch size.
         public var batch: Int
         /// The best (lowest-loss) point at this batch: its learning rate (after scaling) and loss.
         public var bestLearningRate: Double?
+        /// The best point's final loss.
         public var bestLoss: Double?
         /// The smallest batch's best learning rate × batch / smallest batch.
         public var predictedLearningRate: Double
         /// The tried learning rate nearest the prediction (in log scale) and its loss (nil: diverged).
         public var nearestLearningRate: Double
+        /// The nearest point's final loss; nil when it diverged.
         public var nearestLoss: Double?
         /// Whether the prediction lies outside the learning rates tried at this batch (beyond 1%).
         public var outsideGrid: Bool

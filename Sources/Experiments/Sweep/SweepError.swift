@@ -2,7 +2,10 @@ import Training
 /// A sweep that cannot be set up or run: one line naming the flag or file, the field, what is
 /// wrong and how to fix it.
 public struct SweepError: Error, CustomStringConvertible, Equatable {
+    /// What is wrong and how to fix it.
     public let message: String
+    /// An error with the given message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }

@@ -10,8 +10,11 @@ import Training
 public struct SweepGrid: Equatable, Sendable {
     /// One swept field and its values, in the order given.
     public struct Dimension: Equatable, Sendable {
+        /// The field name (`lr`, `globalBatchSize`, …) or `ranks`.
         public var name: String
+        /// The values the field takes, in order.
         public var values: [SweepValue]
+        /// A dimension from its parts.
         public init(name: String, values: [SweepValue]) {
             self.name = name
             self.values = values
@@ -23,8 +26,12 @@ public struct SweepGrid: Equatable, Sendable {
     /// More points than this is almost surely a typo (a grid of thousands of training runs).
     public static let maximumPoints = 10_000
 
+    /// The swept dimensions; the first varies slowest.
     public var dimensions: [Dimension]
 
+    /// A grid of the given dimensions.
+    ///
+    /// - Throws: `SweepError` for an unknown or unsweepable field, a repeated dimension, or one without values.
     public init(dimensions: [Dimension]) throws {
         self.dimensions = dimensions
         try validate(source: "the grid")

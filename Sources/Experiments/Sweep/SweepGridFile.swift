@@ -13,10 +13,13 @@ import Training
 /// before: the preset (`--preset` on the command line wins over the file's), `--config`, the
 /// file's `base`, then command-line flags. Grid dimensions keep the order they have in the file.
 public struct SweepGridFile: Sendable {
+    /// The file read, for messages.
     public var path: String
+    /// The file's `preset`, if any.
     public var preset: String?
     /// The `base` object as JSON (empty object when absent).
     public var base: Data
+    /// The file's `grid`, dimensions in file order.
     public var grid: SweepGrid
 
     /// Reads and checks the file: known top-level keys, known config fields in `base` with

@@ -26,6 +26,7 @@ public struct SweepLauncher: Sendable {
     /// (`--diagnostics-every 5`, `--check-replicas-every 10`).
     public var trainArguments: [String]
 
+    /// A launcher for `executable`; by default through mpirun on this host, with nothing extra.
     public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
                 hostfile: String? = nil, oversubscribe: Bool = false, launcherArguments: [String] = [],
                 trainArguments: [String] = []) {

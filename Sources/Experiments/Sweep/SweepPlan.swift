@@ -3,8 +3,11 @@ import Training
 
 /// A base configuration and a grid, expanded into points and checked before anything runs.
 public struct SweepPlan: Sendable {
+    /// The configuration every point starts from.
     public var base: TrainingConfig
+    /// The swept dimensions.
     public var grid: SweepGrid
+    /// The grid's points, first dimension varying slowest.
     public var points: [SweepPoint]
 
     /// Expands `grid` over `base`. A value of the wrong type for its field, or a point whose

@@ -5,8 +5,11 @@ import Training
 public struct SweepPoint: Sendable {
     /// One grid dimension's value at this point.
     public struct Assignment: Codable, Equatable, Sendable {
+        /// The dimension's name.
         public var name: String
+        /// Its value at this point.
         public var value: SweepValue
+        /// An assignment from its parts.
         public init(name: String, value: SweepValue) {
             self.name = name
             self.value = value

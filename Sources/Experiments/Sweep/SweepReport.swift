@@ -6,10 +6,14 @@ import Reporting
 /// rate per architecture, loss against effective batch beside the linear-scaling prediction,
 /// the gradient noise scale beside the batches tried, throughput, and failures.
 public struct SweepReport {
+    /// The sweep that ran.
     public var plan: SweepPlan
+    /// What each point produced.
     public var outcomes: [PointOutcome]
+    /// The sweep directory `report.html` goes into.
     public var directory: URL
 
+    /// A report over `outcomes` of `plan`, written into `directory`.
     public init(plan: SweepPlan, outcomes: [PointOutcome], directory: URL) {
         self.plan = plan
         self.outcomes = outcomes

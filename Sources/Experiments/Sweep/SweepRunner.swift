@@ -20,8 +20,11 @@ import Training
 /// A point with a `done.json` whose fingerprint matches its current launch is skipped. Any
 /// other point (never run, interrupted, failed, or changed) is run again from an empty directory.
 public final class SweepRunner {
+    /// The points to run.
     public let plan: SweepPlan
+    /// The sweep directory: one subdirectory per point.
     public let directory: URL
+    /// How each point's process is started.
     public let launcher: SweepLauncher
     /// Process slots: points run in parallel while their ranks fit (a point of R ranks takes R).
     public let jobs: Int
@@ -30,6 +33,7 @@ public final class SweepRunner {
     /// How many lines of a failed point's standard error its error keeps.
     public var errorLines = 12
 
+    /// A runner of `plan` into `directory`, with `jobs` process slots, reporting events to `log`.
     public init(plan: SweepPlan, directory: URL, launcher: SweepLauncher, jobs: Int = 1, log: @escaping (String) -> Void) {
         self.plan = plan
         self.directory = directory.standardizedFileURL

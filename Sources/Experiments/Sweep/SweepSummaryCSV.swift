@@ -11,9 +11,12 @@ import Training
 /// `optimizer_ms`, `comm_share`, `seconds`, `status`, `error`. Empty cells are values the point
 /// did not produce (a failed point, no validation split, no noise-scale diagnostics).
 public struct SweepSummaryCSV {
+    /// The grid, whose dimensions become columns.
     public var grid: SweepGrid
+    /// One row per point, in order.
     public var outcomes: [PointOutcome]
 
+    /// A table of `outcomes` over `grid`.
     public init(grid: SweepGrid, outcomes: [PointOutcome]) {
         self.grid = grid
         self.outcomes = outcomes
@@ -22,6 +25,7 @@ public struct SweepSummaryCSV {
     /// The grid columns: every dimension but `ranks`, which has its own column.
     var gridColumns: [String] { grid.dimensions.map(\.name).filter { $0 != SweepGrid.ranksDimension } }
 
+    /// The header line's cells, in column order.
     public var headers: [String] {
         ["point"] + gridColumns + ["ranks", "effective_batch", "per_rank_batch", "resolved_lr", "lr_rule", "epochs", "steps",
                                    "final_train_loss", "final_val_loss", "vanishing_factor_first", "vanishing_factor_last",
@@ -52,6 +56,9 @@ public struct SweepSummaryCSV {
         ([headers] + rows).map { $0.map(Self.quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
+    /// Writes ``text()`` to `url` atomically.
+    ///
+    /// - Throws: `SweepError` naming the file when it cannot be written.
     public func write(to url: URL) throws {
         do {
             try AtomicFileWriter.write(Data(text().utf8), to: url)

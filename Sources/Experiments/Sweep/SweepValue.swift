@@ -8,10 +8,15 @@ import Training
 /// are strings. Whether the type fits the field is checked by laying the value over the
 /// configuration, which names the field when it does not.
 public enum SweepValue: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// An integer, e.g. a batch size.
     case integer(Int)
+    /// A non-integral number, e.g. a learning rate.
     case number(Double)
+    /// A boolean, e.g. `residual`.
     case bool(Bool)
+    /// Text, e.g. an activation name.
     case string(String)
+    /// JSON null: clears an optional field.
     case null
 
     /// The value a piece of flag text stands for.
@@ -75,6 +80,7 @@ public enum SweepValue: Codable, Equatable, Hashable, Sendable, CustomStringConv
         }
     }
 
+    /// Reads a JSON scalar: null, then boolean, integer, number, string.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -84,6 +90,7 @@ public enum SweepValue: Codable, Equatable, Hashable, Sendable, CustomStringConv
         else { self = .string(try c.decode(String.self)) }
     }
 
+    /// Writes the value as a JSON scalar.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

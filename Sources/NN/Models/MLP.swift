@@ -9,8 +9,12 @@ import Autograd
 /// - `residual`: x + act(Linear(x)) around each hidden layer after the first (named
 ///   `model.k.body.*`).
 public final class MLP: Module {
+    /// The layers in order (Linear, optional BatchNorm1d, activation, …, output Linear), named `model`.
     public let model: Sequential
 
+    /// Builds `depth` hidden layers of `width` units between `inputs` features and `outputs` logits.
+    ///
+    /// Parameters start at zero; initialize them (or load a state dict) before training.
     public init(inputs: Int, width: Int, depth: Int, outputs: Int, activation: ActivationKind,
                 batchNorm: Bool = false, residual: Bool = false) {
         precondition(depth >= 1 && width >= 1, "MLP needs depth ≥ 1 and width ≥ 1")
@@ -31,5 +35,6 @@ public final class MLP: Module {
         registerModule("model", model)
     }
 
+    /// Maps input `[N, inputs]` to output `[N, outputs]`.
     public override func forward(_ x: Tensor) -> Tensor { model(x) }
 }

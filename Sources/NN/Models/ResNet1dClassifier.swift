@@ -8,10 +8,14 @@ import Autograd
 /// …, `fc`): the seed's trunk followed by `nn.AdaptiveAvgPool1d(1)`, flatten and
 /// `nn.Linear(width, classes)`. The pooling has no parameters, so its name never appears.
 public final class ResNet1dClassifier: Module {
+    /// The 1×1 convolution from `inputs` to `width` channels (`conv_in`).
     public let convIn: Conv1d
+    /// The `depth` residual blocks of `width` channels (`blocks.i`).
     public let blocks: Sequential
+    /// The classifier head from the pooled `width` features to `classes` logits (`fc`).
     public let fc: Linear
 
+    /// Builds the classifier; parameters start at zero until an initializer or state dict fills them.
     public init(inputs: Int, width: Int, depth: Int, classes: Int, activation: ActivationKind = .relu,
                 batchNorm: Bool = false, residual: Bool = true) {
         convIn = Conv1d(inputs, width, kernelSize: 1)
@@ -25,6 +29,7 @@ public final class ResNet1dClassifier: Module {
         registerModule("fc", fc)
     }
 
+    /// Maps `[N, inputs, L]` to logits `[N, classes]`, averaging the trunk's output over the length.
     public override func forward(_ x: Tensor) -> Tensor {
         if let residualBlocks = channelMajorBlocks {
             // As ResNet1d: channel-major from the first convolution to the last. Pooling

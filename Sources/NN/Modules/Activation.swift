@@ -2,8 +2,11 @@ import Autograd
 
 /// The elementwise nonlinearities a model can use.
 public enum ActivationKind: Equatable, Sendable, Codable {
+    /// The parameter-free classics: logistic sigmoid, hyperbolic tangent, max(0, x), and GELU.
     case sigmoid, tanh, relu, gelu
+    /// max(x, slope·x), as PyTorch's LeakyReLU(negative_slope); the CLI's `leaky-relu` uses 0.01.
     case leakyRelu(slope: Float)
+    /// x for x > 0, else α·(eˣ − 1), as PyTorch's ELU(alpha); the CLI's `elu` uses 1.
     case elu(alpha: Float)
 
     /// Parses the CLI spelling: sigmoid, tanh, relu, leaky-relu, elu, gelu.
@@ -52,19 +55,24 @@ public enum ActivationKind: Equatable, Sendable, Codable {
 
 /// A parameter-free activation layer (PyTorch's nn.Sigmoid, nn.ReLU, …).
 public final class Activation: Module {
+    /// The function this layer applies.
     public let kind: ActivationKind
 
+    /// A layer applying `kind` elementwise.
     public init(_ kind: ActivationKind) {
         self.kind = kind
         super.init()
     }
 
+    /// Applies the activation elementwise; the output has the input's shape.
     public override func forward(_ x: Tensor) -> Tensor { kind.apply(x) }
 
+    /// The activation's CLI name, e.g. `relu`.
     public override var summary: String { kind.name }
 }
 
 /// Passes its input through unchanged (PyTorch's nn.Identity).
 public final class Identity: Module {
+    /// Returns `x` itself.
     public override func forward(_ x: Tensor) -> Tensor { x }
 }

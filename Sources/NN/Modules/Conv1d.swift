@@ -2,11 +2,17 @@ import Autograd
 
 /// One-dimensional convolution over [N, C, L], stride 1, zero padding; weight [out, in, k].
 public final class Conv1d: Module {
+    /// The kernel, shape `[out, in, k]` (`weight`).
     public let weight: Tensor
+    /// The per-output-channel bias, shape `[out]`, or nil when built with `bias: false`.
     public let bias: Tensor?
+    /// The number of input channels C.
     public let inChannels: Int
+    /// The number of output channels O.
     public let outChannels: Int
+    /// The kernel width k.
     public let kernelSize: Int
+    /// The zeros added at each end of the length axis.
     public let padding: Int
 
     /// A layer whose parameters start at zero; an `Initializer` fills them.
@@ -22,6 +28,7 @@ public final class Conv1d: Module {
         if let b = self.bias { registerParameter("bias", b) }
     }
 
+    /// Maps `[N, C, L]` to `[N, O, L + 2·padding − k + 1]`, as PyTorch's `nn.Conv1d`.
     public override func forward(_ x: Tensor) -> Tensor {
         conv1d(x, weight: weight, bias: bias, padding: padding)
     }
@@ -32,6 +39,7 @@ public final class Conv1d: Module {
         conv1d(channelMajor: x, weight: weight, bias: bias, padding: padding)
     }
 
+    /// `Conv1d(in, out, k=…, p=…)`.
     public override var summary: String {
         "Conv1d(\(inChannels), \(outChannels), k=\(kernelSize), p=\(padding))"
     }

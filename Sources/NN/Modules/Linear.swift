@@ -2,9 +2,13 @@ import Autograd
 
 /// y = x·Wᵀ + b, with PyTorch's layout: weight [out, in], bias [out].
 public final class Linear: Module {
+    /// The weight matrix, shape `[out, in]` (`weight`).
     public let weight: Tensor
+    /// The bias, shape `[out]`, or nil when built with `bias: false`.
     public let bias: Tensor?
+    /// The input width.
     public let inFeatures: Int
+    /// The output width.
     public let outFeatures: Int
 
     /// A layer whose parameters start at zero; an `Initializer` fills them.
@@ -18,9 +22,11 @@ public final class Linear: Module {
         if let b = self.bias { registerParameter("bias", b) }
     }
 
+    /// Maps `[N, in]` to `[N, out]`.
     public override func forward(_ x: Tensor) -> Tensor {
         linear(x, weight: weight, bias: bias)
     }
 
+    /// `Linear(in, out)`.
     public override var summary: String { "Linear(\(inFeatures), \(outFeatures))" }
 }

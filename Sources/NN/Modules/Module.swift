@@ -18,6 +18,7 @@ open class Module {
     /// use it to watch activation statistics without the model knowing about them.
     public var forwardHook: ((Module, Tensor) -> Void)?
 
+    /// A module with no parameters, buffers or children; subclasses register theirs in their initializers.
     public init() {}
 
     /// Computes the module's output. Subclasses override this.

@@ -6,14 +6,22 @@ import Autograd
 /// Optional BatchNorm1d after each conv (`bn1`, `bn2`); with `residual: false` the shortcut is
 /// dropped, giving the plain deep conv net to compare against.
 public final class ResidualBlock: Module {
+    /// The first 3-wide convolution, `in` to `out` channels, padding 1.
     public let conv1: Conv1d
+    /// Batch norm after `conv1`, when built with `batchNorm: true`.
     public let bn1: BatchNorm1d?
+    /// The activation between the two convolutions (named `relu`, as in the seed, whatever its kind).
     public let activation: Activation
+    /// The second 3-wide convolution, `out` to `out` channels, padding 1.
     public let conv2: Conv1d
+    /// Batch norm after `conv2`, when built with `batchNorm: true`.
     public let bn2: BatchNorm1d?
+    /// The skip path: a 1×1 `Conv1d` when the channel counts differ, else `Identity`; nil with `residual: false`.
     public let shortcut: Module?
+    /// The activation applied after the sum (`out_act`).
     public let outputActivation: Activation
 
+    /// A block from `inChannels` to `outChannels`, optionally with batch norm and without the shortcut.
     public init(_ inChannels: Int, _ outChannels: Int, activation kind: ActivationKind = .relu,
                 batchNorm: Bool = false, residual: Bool = true) {
         // Registration order gives PyTorch's names: conv1, (bn1), relu, conv2, (bn2), shortcut.
@@ -38,6 +46,7 @@ public final class ResidualBlock: Module {
         registerModule("out_act", outputActivation)
     }
 
+    /// Maps `[N, in, L]` to `[N, out, L]`.
     public override func forward(_ x: Tensor) -> Tensor {
         if runsChannelMajor {
             return forwardChannelMajor(x.permuted([1, 0, 2])).permuted([1, 0, 2])

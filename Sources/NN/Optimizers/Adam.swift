@@ -8,13 +8,18 @@ import CKernels
 ///     v ← β₂·v + (1 − β₂)·g²
 ///     p ← p − (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 public final class Adam: Optimizer {
+    /// The decay β₁ of the first-moment estimate (PyTorch's `betas[0]`).
     public let beta1: Float
+    /// The decay β₂ of the second-moment estimate (PyTorch's `betas[1]`).
     public let beta2: Float
+    /// The ε added to the bias-corrected √v in the denominator.
     public let eps: Float
+    /// The weight decay λ: an L2 term in the gradient, or decoupled (AdamW).
     public let weightDecay: Float
     /// Decoupled weight decay (AdamW) rather than L2 added to the gradient (Adam).
     public let decoupledWeightDecay: Bool
 
+    /// Adam over `parameters` with PyTorch's defaults; set `decoupledWeightDecay` for AdamW.
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 eps: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.beta1 = beta1
@@ -32,6 +37,7 @@ public final class Adam: Optimizer {
              weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    /// Applies Adam's rule to one parameter, keeping `exp_avg` and `exp_avg_sq` as state.
     public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                                 count: Int, index: Int) {
         let m = stateBuffer("exp_avg", index: index, count: count)

@@ -9,14 +9,20 @@ import Foundation
 public struct LearningRateSchedule: Equatable, Sendable, Codable {
     /// The shape after warmup.
     public enum Kind: Equatable, Sendable, Codable {
+        /// The base rate throughout.
         case constant
+        /// The base rate times `gamma` every `stepSize` steps (PyTorch's StepLR).
         case step(stepSize: Int, gamma: Float)
+        /// Cosine annealing from the base rate to `minimum` over `totalSteps` (PyTorch's CosineAnnealingLR).
         case cosine(totalSteps: Int, minimum: Float)
     }
 
+    /// The shape after warmup.
     public var kind: Kind
+    /// Steps of linear warmup before `kind` starts; 0 for none.
     public var warmupSteps: Int
 
+    /// A schedule of shape `kind` after `warmupSteps` warmup steps.
     public init(_ kind: Kind = .constant, warmupSteps: Int = 0) {
         self.kind = kind
         self.warmupSteps = warmupSteps

@@ -15,6 +15,7 @@ open class Optimizer {
     /// Per-parameter state tensors by name (e.g. "exp_avg"), created lazily on the first step.
     public internal(set) var state: [[String: Tensor]]
 
+    /// An optimizer over `parameters` starting at `learningRate`, with no state yet.
     public init(parameters: [Tensor], learningRate: Float) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -79,6 +80,8 @@ open class Optimizer {
 
 /// Optimizer state that does not fit the model it is loaded into.
 public struct OptimizerStateError: Error, CustomStringConvertible {
+    /// What did not match, naming the offending state entry.
     public let message: String
+    /// The message.
     public var description: String { message }
 }

@@ -8,12 +8,18 @@ import CKernels
 ///     centered: a ← α·a + (1 − α)·g;  d ← √(s − a²) + ε;  else d ← √s + ε
 ///     momentum μ > 0: b ← μ·b + g/d;  p ← p − γ·b;  else p ← p − γ·g/d
 public final class RMSprop: Optimizer {
+    /// The smoothing constant α of the squared-gradient average.
     public let alpha: Float
+    /// The ε added to the denominator.
     public let eps: Float
+    /// The momentum μ; 0 for none.
     public let momentum: Float
+    /// Whether the gradient is normalized by an estimate of its variance rather than its raw second moment.
     public let centered: Bool
+    /// The L2 weight decay λ added to the gradient.
     public let weightDecay: Float
 
+    /// RMSprop over `parameters` with PyTorch's defaults.
     public init(parameters: [Tensor], learningRate: Float = 0.01, alpha: Float = 0.99, eps: Float = 1e-8,
                 momentum: Float = 0, centered: Bool = false, weightDecay: Float = 0) {
         self.alpha = alpha
@@ -24,6 +30,7 @@ public final class RMSprop: Optimizer {
         super.init(parameters: parameters, learningRate: learningRate)
     }
 
+    /// Applies RMSprop's rule to one parameter, keeping `square_avg` (and `grad_avg`, `momentum_buffer`) as state.
     public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                                 count: Int, index: Int) {
         let s = stateBuffer("square_avg", index: index, count: count)

@@ -8,11 +8,16 @@ import CKernels
 ///     g ← g + μ·b (Nesterov) or b
 ///     p ← p − γ·g
 public final class SGD: Optimizer {
+    /// The momentum μ; 0 for plain SGD.
     public let momentum: Float
+    /// The dampening τ of the momentum update.
     public let dampening: Float
+    /// Whether to use Nesterov momentum (needs μ > 0 and τ = 0).
     public let nesterov: Bool
+    /// The L2 weight decay λ added to the gradient.
     public let weightDecay: Float
 
+    /// SGD over `parameters`; traps if `nesterov` is set without momentum or with dampening.
     public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
                 nesterov: Bool = false, weightDecay: Float = 0) {
         precondition(!nesterov || (momentum > 0 && dampening == 0), "Nesterov needs momentum > 0 and no dampening")
@@ -23,6 +28,7 @@ public final class SGD: Optimizer {
         super.init(parameters: parameters, learningRate: learningRate)
     }
 
+    /// Applies SGD's rule to one parameter, keeping `momentum_buffer` as state when μ > 0.
     public override func update(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
                                 count: Int, index: Int) {
         let lr = learningRate, wd = weightDecay, mu = momentum

@@ -51,6 +51,7 @@ public struct BarChart: SVGChart {
         self.height = height
     }
 
+    /// Renders the chart as a standalone SVG document.
     public func svg() -> String {
         let legend = ChartLegend(entries: series.indices.map {
             ChartLegend.Entry(name: series[$0].name, color: ChartPalette.categoricalColor($0), dash: nil)

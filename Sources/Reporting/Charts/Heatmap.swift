@@ -43,6 +43,7 @@ public struct Heatmap: SVGChart {
         self.valueLabel = valueLabel
     }
 
+    /// Renders the heatmap as a standalone SVG document.
     public func svg() -> String {
         let rows = rowLabels.map { TextMetrics.truncated($0, maxCharacters: Self.maxLabelCharacters) }
         let columns = columnLabels.map { TextMetrics.truncated($0, maxCharacters: Self.maxLabelCharacters) }

@@ -66,6 +66,7 @@ public struct LineChart: SVGChart {
         self.height = height
     }
 
+    /// Renders the chart as a standalone SVG document.
     public func svg() -> String {
         let legend = ChartLegend(entries: series.indices.map { index in
             ChartLegend.Entry(name: series[index].name, color: color(index), dash: dash(index))

@@ -23,6 +23,7 @@ public enum TensorBoardError: Error, Equatable, CustomStringConvertible {
     /// The record at `offset` passed its checksums but is not a valid `Event` protobuf.
     case malformedEvent(path: String, offset: Int, detail: String)
 
+    /// The failure, naming the file and, for reads, the byte offset.
     public var description: String {
         switch self {
         case let .cannotCreateDirectory(path, reason):

@@ -13,6 +13,7 @@ public enum ChromeTrace {
         /// What the JSON decoder reported.
         public var reason: String
 
+        /// Which payload failed to decode and why.
         public var description: String {
             "trace payload \(payloadIndex) is not a JSON array of trace events: \(reason). "
                 + "Each rank must send the bytes of ChromeTrace.encodeRankEvents(_:)."

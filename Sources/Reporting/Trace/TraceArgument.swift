@@ -23,6 +23,7 @@ public enum TraceArgument: Codable, Equatable, Sendable, ExpressibleByStringLite
         }
     }
 
+    /// Writes the bare JSON value (number or string), as the trace format expects.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

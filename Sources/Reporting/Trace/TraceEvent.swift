@@ -70,6 +70,7 @@ public struct TraceEvent: Codable, Equatable, Sendable {
         case processID = "pid", threadID = "tid", args
     }
 
+    /// Reads an event in the Trace Event Format's JSON keys (`ph`, `ts`, …); `pid`, `tid` and `args` may be absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
@@ -82,6 +83,7 @@ public struct TraceEvent: Codable, Equatable, Sendable {
         args = try container.decodeIfPresent([String: TraceArgument].self, forKey: .args) ?? [:]
     }
 
+    /// Writes the event with the Trace Event Format's JSON keys.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)

@@ -5,13 +5,17 @@ import Foundation
 /// ddp-train reads hostfiles before handing them to `mpirun` (sweeps, scaling studies) so that
 /// a typo is one clear line naming the file and the line, not an Open MPI stack of messages.
 public struct Hostfile: Equatable, Sendable {
+    /// One line of the hostfile.
     public struct Host: Equatable, Sendable {
+        /// The host name or address, as `mpirun` will resolve it.
         public var name: String
         /// Ranks Open MPI places on the host by default (1 when not given).
         public var slots: Int
+        /// The most ranks Open MPI may place on the host when oversubscribing (`max_slots`), if given.
         public var maxSlots: Int?
     }
 
+    /// The hosts in file order.
     public var hosts: [Host]
 
     /// The total number of slots.

@@ -3,7 +3,9 @@ import NN
 /// A configuration checked and turned into the values the trainer uses, for a given world
 /// size and training-set size. Every user mistake surfaces here, before any work starts.
 public struct RunPlan: Sendable {
+    /// The configuration as given.
     public let config: TrainingConfig
+    /// The number of ranks the plan is for.
     public let worldSize: Int
     /// Samples per rank per micro-step.
     public let perRankBatch: Int
@@ -13,10 +15,15 @@ public struct RunPlan: Sendable {
     public let learningRate: Float
     /// How the learning rate was derived, for the start-up line and config.json.
     public let learningRateRule: String
+    /// The model's nonlinearity, parsed from the config.
     public let activation: ActivationKind
+    /// How the model's parameters are initialized.
     public let initializer: Initializer
+    /// The learning-rate schedule, with warmup (epochs converted to steps) and cosine length resolved.
     public let schedule: LearningRateSchedule
+    /// The optimizer steps the whole run takes, over all epochs (before `maxSteps` or targets stop it).
     public let optimizerSteps: Int
+    /// Micro-steps (forward/backward passes) per epoch on each rank.
     public let microStepsPerEpoch: Int
     /// Micro-batches per epoch and rank that do not fill a whole accumulation group, and are
     /// left out (each epoch); the start-up lines warn about them.

@@ -55,14 +55,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var noise: Float = 0.1
     /// Paths for npy data.
     public var inputsPath: String?
+    /// See `inputsPath`: the targets' .npy file.
     public var targetsPath: String?
     /// Path and target column for csv data.
     public var csvPath: String?
+    /// See `csvPath`: the column holding the target (the others are inputs).
     public var targetColumn: String?
     /// Fraction of samples held out for validation (the last ones, in file order).
     public var valFraction: Double = 0
     /// Validation data from its own .npy files instead of a held-out fraction; both or neither.
     public var valInputsPath: String?
+    /// See `valInputsPath`: the validation targets' .npy file.
     public var valTargetsPath: String?
 
     // MARK: Optimization
@@ -70,21 +73,31 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var loss: LossFunction?
     /// sgd, adam, adamw or rmsprop.
     public var optimizer: OptimizerChoice = .sgd
+    /// The base learning rate, before `lrScaling`.
     public var lr: Float = 0.01
+    /// SGD and RMSprop momentum μ; 0 for none.
     public var momentum: Float = 0
+    /// SGD momentum dampening τ.
     public var dampening: Float = 0
+    /// Nesterov momentum for SGD (needs momentum > 0 and no dampening).
     public var nesterov: Bool = false
+    /// Weight decay λ; nil uses the optimizer's default (0.01 for AdamW, else 0).
     public var weightDecay: Float?
+    /// Adam's β₁.
     public var beta1: Float = 0.9
+    /// Adam's β₂.
     public var beta2: Float = 0.999
+    /// The ε of Adam and RMSprop.
     public var eps: Float = 1e-8
     /// RMSprop smoothing constant.
     public var alpha: Float = 0.99
+    /// Centered RMSprop (normalizes by the gradient's estimated variance).
     public var centered: Bool = false
     /// Per-rank batch size, as PyTorch's DataLoader(batch_size). Overrides globalBatchSize.
     public var batchSize: Int?
     /// The global batch (per-rank batch × ranks), split across ranks. Presets set this.
     public var globalBatchSize: Int? = 100
+    /// Passes over the training set.
     public var epochs: Int = 100
     /// Shuffle each epoch (seeded with seed + epoch, as DistributedSampler).
     public var shuffle: Bool = false
@@ -92,14 +105,21 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var dropLast: Bool = false
     /// constant, step or cosine.
     public var schedule: ScheduleChoice = .constant
+    /// Optimizer steps between decays of the `step` schedule.
     public var stepSize: Int = 30
+    /// The factor the `step` schedule multiplies the rate by.
     public var gamma: Float = 0.1
+    /// The rate the `cosine` schedule ends at.
     public var minLR: Float = 0
+    /// Optimizer steps of linear warmup.
     public var warmupSteps: Int = 0
+    /// Further warmup in epochs, converted to steps and added to `warmupSteps`.
     public var warmupEpochs: Int = 0
+    /// Clip the global gradient norm to this before each step, as `clip_grad_norm_`; nil: no clipping.
     public var clipGradNorm: Float?
     /// none, linear or sqrt: scale lr by effective batch / baseBatchSize.
     public var lrScaling: LRScalingChoice = .none
+    /// The batch size `lr` was tuned for; nil: `globalBatchSize` (or the effective batch).
     public var baseBatchSize: Int?
 
     // MARK: Evaluation and stopping
@@ -113,8 +133,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var maxSteps: Int?
 
     // MARK: Data parallel
+    /// Gradient bucket size in megabytes (PyTorch's `bucket_cap_mb`).
     public var bucketMB: Double = 25
+    /// Start bucket allreduces during backward rather than after it.
     public var overlap: Bool = true
+    /// Micro-steps whose gradients are accumulated per optimizer step.
     public var accumulateSteps: Int = 1
     /// none, fp16 or bf16.
     public var gradCompression: GradCompressionChoice = .none
@@ -127,6 +150,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Built-in comparison points run one after another, each in its own subdirectory.
     public var comparison: [ComparisonPoint]?
 
+    /// A configuration with every default; presets, config files and flags then override fields.
     public init() {}
 }
 
@@ -134,9 +158,13 @@ extension TrainingConfig {
     /// One point of a built-in comparison (seed-batch-lr): its own learning rate and global
     /// batch, trained from the same fresh initialization as the others.
     public struct ComparisonPoint: Codable, Equatable, Sendable {
+        /// The point's label and subdirectory name.
         public var name: String
+        /// The point's base learning rate.
         public var lr: Float
+        /// The point's global batch size.
         public var globalBatchSize: Int
+        /// A comparison point from its parts.
         public init(name: String, lr: Float, globalBatchSize: Int) {
             self.name = name
             self.lr = lr

@@ -3,12 +3,14 @@ import Foundation
 
 /// Samples in memory: inputs [N, …] and targets [N, …] (regression) or class labels.
 public struct Dataset {
+    /// The inputs, shape `[N, …]` (e.g. `[N, features]` or `[N, channels, L]`).
     public let inputs: Tensor
     /// Regression targets, or the labels as floats for classification.
     public let targets: Tensor
     /// Class indices, for classification.
     public let labels: [Int]?
 
+    /// A dataset; traps unless inputs and targets have the same sample count N.
     public init(inputs: Tensor, targets: Tensor, labels: [Int]? = nil) {
         precondition(inputs.shape[0] == targets.shape[0], "inputs and targets differ in sample count")
         self.inputs = inputs

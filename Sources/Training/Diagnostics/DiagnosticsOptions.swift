@@ -19,6 +19,7 @@ public struct DiagnosticsOptions: Sendable, Equatable {
     /// and the size of TensorBoard files.
     public var histogramSampleLimit: Int
 
+    /// Options diagnosing every `every` steps, with the default warning thresholds.
     public init(every: Int, vanishingThreshold: Double = 1e-4, saturationThreshold: Double = 0.9,
                 deadThreshold: Double = 0.5, persistence: Int = 3, noiseScaleDecay: Double = 0.9,
                 histogramSampleLimit: Int = 16_384) {

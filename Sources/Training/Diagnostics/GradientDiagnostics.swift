@@ -22,6 +22,7 @@ import NN
 /// armed only between `beginStep` and `finishStep`. Every rank must hold one (the diagnostic
 /// calls run collectives); only rank 0 prints.
 public final class GradientDiagnostics: StepDiagnostics {
+    /// When to measure and when to warn.
     public let options: DiagnosticsOptions
     private let model: Module
     private let communicator: any Communicator
@@ -120,8 +121,10 @@ public final class GradientDiagnostics: StepDiagnostics {
             + "run 2+ ranks (mpirun) or --accumulate-steps 2+"
     }
 
+    /// Whether `step` is a diagnostic step (step 1 and every `options.every`-th).
     public func isActive(step: Int) -> Bool { options.isDiagnosticStep(step) }
 
+    /// Snapshots the weights and arms the activation hooks for a diagnostic step.
     public func beginStep(step: Int) {
         weightSnapshots = weightIndices.map { Array(parameters[$0].tensor.buffer) }
         previousGradients = []
@@ -143,6 +146,7 @@ public final class GradientDiagnostics: StepDiagnostics {
         }
     }
 
+    /// Counts a finished micro-batch (its gradient is the small-batch estimate with one rank).
     public func microStepDidFinish(index: Int, count: Int) {
         // One rank with accumulation: each micro-batch is a small batch. The last one is
         // measured after synchronization instead, when no allreduce can be touching it.
@@ -175,6 +179,7 @@ public final class GradientDiagnostics: StepDiagnostics {
         microBatchesMeasured += 1
     }
 
+    /// Measures the averaged gradients against each rank's local norms (collective across ranks).
     public func afterSynchronization(localSquaredNorms: [Double]) {
         averagedSquaredNorms = parameters.map { squaredNorm($0.tensor.grad) }
         if communicator.worldSize == 1 && accumulationSteps >= 2 && microBatchesMeasured == accumulationSteps - 1 {
@@ -227,6 +232,7 @@ public final class GradientDiagnostics: StepDiagnostics {
                                             smallBatch: smallBatch, largeBatch: largeBatch)
     }
 
+    /// Measures updates and activations, disarms the hooks and returns the step's record (collective).
     public func finishStep(step: Int) -> DiagnosticsRecord {
         for (i, entry) in activationModules.enumerated() { entry.module.forwardHook = savedHooks[i] }
         savedHooks = []
@@ -287,6 +293,7 @@ public final class GradientDiagnostics: StepDiagnostics {
         }
     }
 
+    /// The end-of-run lines: each condition seen, the noise scale and a verdict.
     public func summaryLines() -> [String] {
         DiagnosticsSummary(options: options, traits: traits, diagnosticSteps: diagnosticSteps, lastStep: lastStep,
                            lastRecord: lastRecord, vanishingFactor: lastVanishingFactor,

@@ -13,6 +13,7 @@ public enum NoiseScaleEstimator {
         /// tr(Σ) ≈ (|G_small|² − |G_big|²)/(1/B_small − 1/B_big).
         public var traceCovariance: Double
 
+        /// An estimate from its two parts.
         public init(gradientSquaredNorm: Double, traceCovariance: Double) {
             self.gradientSquaredNorm = gradientSquaredNorm
             self.traceCovariance = traceCovariance
@@ -44,10 +45,14 @@ public enum NoiseScaleEstimator {
 public struct NoiseScaleSmoother: Codable, Sendable, Equatable {
     /// The weight of the past; 0.9 averages over roughly the last ten diagnostic steps.
     public let decay: Double
+    /// The moving average of |G|².
     public private(set) var gradientSquaredNorm = 0.0
+    /// The moving average of tr(Σ).
     public private(set) var traceCovariance = 0.0
+    /// Estimates folded in so far.
     public private(set) var updates = 0
 
+    /// An empty smoother with the given weight of the past.
     public init(decay: Double = 0.9) {
         self.decay = decay
     }
@@ -81,6 +86,7 @@ public struct NoiseScaleSmoother: Codable, Sendable, Equatable {
 /// The noise-scale averages of a run, whole model and per weight layer, as a checkpoint keeps
 /// them so that a resumed run's smoothed estimates continue where they stood.
 public struct NoiseScaleState: Codable, Sendable, Equatable {
+    /// The whole model's averages.
     public var overall: NoiseScaleSmoother
     /// In weight-layer order.
     public var layers: [NoiseScaleSmoother]

@@ -8,7 +8,9 @@ import Foundation
 /// within a factor 1 + R of the first step at which the target held, with about
 /// ln(S)/ln(1 + R) evaluations for S steps instead of S/K.
 public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// Every K optimizer steps (`every:K`, `--eval-every K`).
     case every(Int)
+    /// At steps growing by a factor 1 + R (`geometric:R`), with 0 < R ≤ 1.
     case geometric(Double)
 
     /// Parses `every:K`, a bare `K`, or `geometric:R`.
@@ -37,6 +39,7 @@ public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConver
         }
     }
 
+    /// The config spelling, `every:K` or `geometric:R`.
     public var description: String {
         switch self {
         case let .every(k): "every:\(k)"
@@ -44,6 +47,7 @@ public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConver
         }
     }
 
+    /// Reads the config spelling; a malformed one is a `DecodingError.dataCorrupted`.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
@@ -53,6 +57,7 @@ public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConver
         }
     }
 
+    /// Writes the config spelling.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

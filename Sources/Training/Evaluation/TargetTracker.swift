@@ -8,8 +8,11 @@ import Foundation
 public final class TargetTracker: TrainingCallback {
     /// When one target first held; `step` stays nil for a target never reached (censored).
     public struct Crossing: Codable, Sendable, Equatable {
+        /// The target's metric, as written (`val_accuracy`, `val_loss`, `train_loss`).
         public var metric: String
+        /// The comparison, `>=` or `<=`.
         public var op: String
+        /// The threshold the metric is compared with.
         public var value: Double
         /// The first evaluated step at which the target held.
         public var step: Int?
@@ -30,6 +33,7 @@ public final class TargetTracker: TrainingCallback {
 
         // Written by hand so that an unreached target keeps `"step": null` in summary.json
         // (synthesized encoding would drop the key, and a reader could take it for a zero).
+        /// Writes every field, with `"step": null` kept for a target never reached.
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(metric, forKey: .metric)
@@ -43,7 +47,9 @@ public final class TargetTracker: TrainingCallback {
         }
     }
 
+    /// The goals tracked, in the order given.
     public let targets: [TrainingTarget]
+    /// When to evaluate between epoch ends; nil: at epoch ends (and the last step) only.
     public let schedule: EvaluationSchedule?
     /// One per target, in order.
     public private(set) var crossings: [Crossing]
@@ -53,6 +59,7 @@ public final class TargetTracker: TrainingCallback {
     public private(set) var evaluations = 0
     /// The newest evaluation and the training-loss average that went with it.
     public private(set) var lastEvaluation: Evaluation?
+    /// The mean global-batch training loss over the steps before `lastEvaluation`.
     public private(set) var lastTrainLoss: Double?
     private var nextEvaluation: Int
     private var lossSum = 0.0
@@ -73,6 +80,9 @@ public final class TargetTracker: TrainingCallback {
     /// Whether every target has held (false without targets).
     public var allReached: Bool { !targets.isEmpty && crossings.allSatisfy { $0.step != nil } }
 
+    /// Evaluates when the schedule (or the last step) says so and stops the run once every target holds.
+    ///
+    /// The evaluation is collective: every rank must call this at the same steps.
     public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision {
         if !outcome.skipped {
             lossSum += outcome.loss
@@ -89,6 +99,7 @@ public final class TargetTracker: TrainingCallback {
         return decision
     }
 
+    /// Evaluates at the epoch's end and stops the run once every target holds (collective).
     public func epochDidFinish(_ outcome: EpochOutcome, trainer: Trainer) throws -> TrainingDecision {
         try check(trainer)
     }

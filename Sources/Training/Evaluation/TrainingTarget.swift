@@ -15,14 +15,20 @@ public struct TrainingTarget: Codable, Sendable, Hashable, CustomStringConvertib
 
     /// How the metric must compare with the value.
     public enum Comparison: String, Codable, Sendable {
+        /// The metric must be at least the value (`>=`, for accuracy).
         case atLeast = ">="
+        /// The metric must be at most the value (`<=`, for losses).
         case atMost = "<="
     }
 
+    /// The metric compared.
     public let metric: Metric
+    /// How the metric must compare with `value`.
     public let comparison: Comparison
+    /// The threshold.
     public let value: Double
 
+    /// A target such as `val_accuracy>=0.9`, from its parts.
     public init(metric: Metric, comparison: Comparison, value: Double) {
         self.metric = metric
         self.comparison = comparison
@@ -63,8 +69,10 @@ public struct TrainingTarget: Codable, Sendable, Hashable, CustomStringConvertib
         return comparison == .atLeast ? measured >= value : measured <= value
     }
 
+    /// The config spelling, e.g. `val_accuracy>=0.9`.
     public var description: String { "\(metric.rawValue)\(comparison.rawValue)\(NumberText.shortest(value))" }
 
+    /// Reads the config spelling; a malformed one is a `DecodingError.dataCorrupted`.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
@@ -74,6 +82,7 @@ public struct TrainingTarget: Codable, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// Writes the config spelling.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -44,6 +44,7 @@ public struct RunOptions: Sendable {
     /// `--stall-warning-seconds S`: warn when a gradient allreduce keeps a rank waiting this long.
     public var stallWarningSeconds = 60.0
 
+    /// Options with the given `--init-from`, `--save` and `--quiet`, everything else at its default.
     public init(initFrom: String? = nil, save: String? = nil, quiet: Bool = false) {
         self.initFrom = initFrom
         self.save = save

@@ -4,10 +4,14 @@ import Logging
 /// Human-facing output of a run: start-up lines, warnings and the summary. Only rank 0 speaks,
 /// so a 4-rank job prints each line once; errors are printed by every rank that has one.
 public struct Console {
+    /// Whether `--quiet` was given: only warnings and errors are printed.
     public let isQuiet: Bool
+    /// Whether this rank prints normal output (rank 0 only).
     public let speaks: Bool
+    /// The swift-log logger the lines go through, at `.warning` when quiet, else `.info`.
     public let logger: Logger
 
+    /// The console of `rank`; only rank 0 will print normal output.
     public init(rank: Int, quiet: Bool, label: String = "ddp-train") {
         isQuiet = quiet
         speaks = rank == 0

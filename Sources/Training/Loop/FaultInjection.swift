@@ -4,14 +4,22 @@
 /// `stall@STEP@RANK[@SECONDS]` makes one rank sleep (default 3 s) before that step's backward, so
 /// the other ranks wait for it in the gradient allreduce (tests the stall warning).
 public struct FaultInjection: Sendable, Equatable {
+    /// `nan@STEP`: the step whose loss is made NaN.
     public var nanStep: Int?
+    /// The rank whose loss is made NaN; nil: every rank.
     public var nanRank: Int?
+    /// `perturb@STEP@RANK`: the step after which one parameter is nudged.
     public var perturbStep: Int?
+    /// The rank whose parameter is nudged.
     public var perturbRank: Int?
+    /// `stall@STEP@RANK`: the step before whose backward one rank sleeps.
     public var stallStep: Int?
+    /// The rank that sleeps.
     public var stallRank: Int?
+    /// How long the stalled rank sleeps, in seconds.
     public var stallSeconds = 3.0
 
+    /// No faults.
     public init() {}
 
     /// Parses the flag's value.

@@ -3,6 +3,7 @@ import NN
 
 /// Builds the optimizer a run plan names, with PyTorch's defaults for unset options.
 public enum OptimizerFactory {
+    /// The optimizer the plan's config names, over `parameters`, at the plan's learning rate.
     public static func make(_ plan: RunPlan, parameters: [Tensor]) -> Optimizer {
         let c = plan.config
         switch c.optimizer {

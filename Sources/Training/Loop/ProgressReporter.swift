@@ -4,13 +4,16 @@ import Foundation
 /// Shows a long run's progress: a live line on a terminal, periodic plain lines otherwise,
 /// nothing with --quiet. Rank 0 only.
 public final class ProgressReporter: TrainingCallback {
+    /// How progress is shown: a redrawn terminal line, plain lines every few seconds, or nothing.
     public enum Mode { case live, periodic, quiet }
+    /// How this reporter shows progress.
     public let mode: Mode
     private let totalSteps: Int
     private let start = Date()
     private var lastDraw = Date.distantPast
     private let periodicInterval: TimeInterval
 
+    /// A reporter for a run of `totalSteps` optimizer steps; `periodicInterval` is in seconds.
     public init(mode: Mode, totalSteps: Int, periodicInterval: TimeInterval = 10) {
         self.mode = mode
         self.totalSteps = totalSteps
@@ -44,12 +47,14 @@ public final class ProgressReporter: TrainingCallback {
         }
     }
 
+    /// Updates the progress display.
     public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision {
         update(epoch: outcome.epoch + 1, epochs: trainer.plan.config.epochs, step: outcome.step, loss: outcome.loss,
                samplesPerSecond: Double(trainer.samplesSeen) / max(trainer.trainingSeconds, 1e-9))
         return .proceed
     }
 
+    /// Ends the progress display (the live line gets its newline).
     public func runDidFinish(trainer: Trainer) {
         finish()
     }

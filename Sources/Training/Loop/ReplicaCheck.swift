@@ -8,6 +8,7 @@ import NN
 public enum ReplicaCheck {
     /// Ranks whose parameters differ from rank 0's.
     public struct Divergence: Error, CustomStringConvertible {
+        /// The ranks and tensors that differ.
         public let description: String
     }
 

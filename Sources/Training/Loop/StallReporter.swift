@@ -17,6 +17,7 @@ public struct StallReporter: Sendable {
     /// The number of ranks.
     public let worldSize: Int
 
+    /// A reporter for `rank` of `worldSize`.
     public init(rank: Int, worldSize: Int) {
         self.rank = rank
         self.worldSize = worldSize

@@ -8,6 +8,7 @@ import NN
 public enum StartupCheck {
     /// A rank disagreed with rank 0.
     public struct Mismatch: Error, CustomStringConvertible {
+        /// Which rank disagreed, and about what.
         public let description: String
     }
 

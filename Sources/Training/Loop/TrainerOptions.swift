@@ -7,6 +7,7 @@ public struct TrainerOptions: Sendable {
     /// Test-only fault injection (a hidden CLI flag).
     public var faults: FaultInjection
 
+    /// Options with the given policy, signal listener and faults (by default: stop, none, none).
     public init(nonFinitePolicy: NonFinitePolicy = .stop, preemption: PreemptionSignal? = nil,
                 faults: FaultInjection = FaultInjection()) {
         self.nonFinitePolicy = nonFinitePolicy

@@ -17,9 +17,13 @@ public protocol TrainingCallback: AnyObject {
 }
 
 extension TrainingCallback {
+    /// Does nothing and lets the run go on.
     public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision { .proceed }
+    /// Does nothing and lets the run go on.
     public func epochDidFinish(_ outcome: EpochOutcome, trainer: Trainer) throws -> TrainingDecision { .proceed }
+    /// Does nothing.
     public func flush() {}
+    /// Does nothing.
     public func runDidFinish(trainer: Trainer) {}
 }
 

@@ -53,6 +53,7 @@ public final class ChromeTraceRecorder: TimelineRecorder {
     /// The spans kept so far (without the naming metadata).
     public var spans: [TraceEvent] { events }
 
+    /// Keeps one span on `track` (a thread row), times in `uptimeNanoseconds`; dropped once the recorder is full.
     public func record(_ name: String, track: String, start: UInt64, end: UInt64, arguments: [String: String]) {
         guard !isFull else { return }
         let thread = threadID(for: track)

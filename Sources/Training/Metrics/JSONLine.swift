@@ -9,6 +9,7 @@ public struct JSONLine {
     private var text = "{"
     private var first = true
 
+    /// An empty object, `{`.
     public init() {}
 
     private mutating func key(_ k: String) {
@@ -17,8 +18,11 @@ public struct JSONLine {
         text += JSONLine.quote(k) + ":"
     }
 
+    /// Appends an integer field.
     public mutating func add(_ k: String, _ v: Int) { key(k); text += String(v) }
+    /// Appends a string field, escaped as JSON.
     public mutating func add(_ k: String, _ v: String) { key(k); text += JSONLine.quote(v) }
+    /// Appends a `true` / `false` field.
     public mutating func add(_ k: String, _ v: Bool) { key(k); text += v ? "true" : "false" }
     /// Non-finite numbers become null (JSON has no NaN).
     public mutating func add(_ k: String, _ v: Double?) { key(k); text += JSONLine.number(v) }

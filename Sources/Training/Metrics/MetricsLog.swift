@@ -3,14 +3,17 @@
 /// Lines are built with `JSONLine` (fast), under the key names of `MetricsLine`, the
 /// `Codable` type readers decode them with.
 public final class MetricsLog: MetricsSink {
+    /// The run directory whose metrics.jsonl this appends to.
     public let directory: RunDirectory
 
+    /// A log appending to `directory`'s metrics.jsonl.
     public init(directory: RunDirectory) {
         self.directory = directory
     }
 
     private typealias Key = MetricsLine.CodingKeys
 
+    /// Appends a `"type": "step"` line.
     public func record(_ r: StepRecord) {
         var line = JSONLine()
         line.add(Key.type.rawValue, MetricsLine.RecordType.step.rawValue)
@@ -26,6 +29,7 @@ public final class MetricsLog: MetricsSink {
         directory.appendMetrics(line.string)
     }
 
+    /// Appends a `"type": "epoch"` line.
     public func record(_ r: EpochRecord) {
         var line = JSONLine()
         line.add(Key.type.rawValue, MetricsLine.RecordType.epoch.rawValue)
@@ -37,6 +41,7 @@ public final class MetricsLog: MetricsSink {
         directory.appendMetrics(line.string)
     }
 
+    /// Appends a `"type": "eval"` line.
     public func record(_ r: EvaluationRecord) {
         var line = JSONLine()
         line.add(Key.type.rawValue, MetricsLine.RecordType.eval.rawValue)
@@ -47,6 +52,7 @@ public final class MetricsLog: MetricsSink {
         directory.appendMetrics(line.string)
     }
 
+    /// Writes buffered lines to metrics.jsonl.
     public func flush() { directory.flush() }
 
     static func json(_ d: DiagnosticsRecord) -> JSONLine {

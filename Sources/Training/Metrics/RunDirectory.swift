@@ -4,6 +4,7 @@ import Foundation
 /// The directory a run writes (rank 0 only): config.json, metrics.jsonl, and whatever else the
 /// run produces (weights, traces, TensorBoard events).
 public final class RunDirectory {
+    /// The directory's location.
     public let url: URL
     private var metrics: FileHandle?
     private var pending = ""
@@ -27,6 +28,7 @@ public final class RunDirectory {
         return "runs/\(preset)-\(f.string(from: date))"
     }
 
+    /// The directory's file-system path.
     public var path: String { url.path }
 
     /// A file inside the run directory.

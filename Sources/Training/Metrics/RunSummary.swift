@@ -9,7 +9,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public struct Final: Codable, Sendable, Equatable {
         /// The last step's global-batch training loss.
         public var trainLoss: Double?
+        /// The last validation loss, when the run has a validation split.
         public var valLoss: Double?
+        /// The last validation accuracy (classification with a validation split).
         public var valAccuracy: Double?
 
         enum CodingKeys: String, CodingKey {
@@ -19,9 +21,13 @@ public struct RunSummary: Codable, Sendable, Equatable {
 
     /// How the global batch was split: per-rank batch × ranks × accumulation steps.
     public struct BatchSplit: Codable, Sendable, Equatable {
+        /// Samples per rank per micro-step.
         public var perRank: Int
+        /// The number of ranks.
         public var ranks: Int
+        /// Micro-steps accumulated per optimizer step.
         public var accumulateSteps: Int
+        /// The product of the three: samples per optimizer step.
         public var effective: Int
 
         enum CodingKeys: String, CodingKey {
@@ -34,6 +40,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// FNV-1a (64-bit, hex) of the configuration's sorted-key JSON without `runDir`: equal
     /// hashes mean the same settings.
     public var configHash: String
+    /// Why the run ended (finished, targets reached, max steps, …).
     public var ended: RunEnd
     /// Optimizer steps taken (including any before a resume).
     public var steps: Int
@@ -43,11 +50,15 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var seconds: Double
     /// Seconds spent in evaluations, apart from training.
     public var evaluationSeconds: Double
+    /// Evaluations made between epoch ends (scheduled or for targets).
     public var evaluations: Int
     /// Wall-clock seconds of this process's run, start-up included.
     public var wallSeconds: Double
+    /// How the effective batch was split.
     public var batch: BatchSplit
+    /// The learning rate after `lrScaling` (the schedule's base).
     public var learningRate: Double
+    /// The final losses and accuracy.
     public var final: Final
     /// One per `--target`, in order; `step` is null for a target never reached (censored).
     public var targets: [TargetTracker.Crossing]

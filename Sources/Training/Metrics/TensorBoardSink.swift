@@ -37,6 +37,7 @@ public final class TensorBoardSink: MetricsSink {
         self.console = console
     }
 
+    /// Writes the step's scalars (and, on diagnostic steps, histograms).
     public func record(_ r: StepRecord) {
         var scalars: [(String, Double?)] = [
             ("train/loss", r.loss), ("train/lr", Double(r.learningRate)),
@@ -59,6 +60,7 @@ public final class TensorBoardSink: MetricsSink {
         flushWriter()
     }
 
+    /// Writes the epoch's scalars.
     public func record(_ e: EpochRecord) {
         let scalars: [(String, Double?)] = [
             ("epoch/train_loss", e.trainLoss), ("validation/loss", e.validationLoss),
@@ -68,6 +70,7 @@ public final class TensorBoardSink: MetricsSink {
         flushWriter()
     }
 
+    /// Flushes the event file to disk.
     public func flush() { flushWriter() }
 
     /// Flushes and closes the event file; later records are dropped.

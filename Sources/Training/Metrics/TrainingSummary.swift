@@ -3,17 +3,27 @@ import Foundation
 /// The table printed at the end of a run: each weight layer's gradient norm at the first and
 /// the last step, the vanishing factor at both, and the phase timings.
 public struct TrainingSummary {
+    /// Weight layers' names, in forward order.
     public var layerNames: [String]
+    /// Each weight layer's gradient norm at the first step.
     public var firstNorms: [Double]
+    /// Each weight layer's gradient norm at the last step.
     public var lastNorms: [Double]
+    /// The first step's global-batch loss.
     public var firstLoss: Double
+    /// The last step's global-batch loss.
     public var finalLoss: Double
+    /// The final validation loss, when there is a validation split.
     public var validationLoss: Double?
+    /// The final validation accuracy (classification).
     public var validationAccuracy: Double?
+    /// Optimizer steps in total, a resumed run's earlier ones included.
     public var steps: Int
     /// Optimizer steps this process took (0 when a resumed checkpoint was already at the end).
     public var stepsThisRun: Int = 0
+    /// Phase timings over the run, mean and slowest rank; nil when no step ran.
     public var phases: PhaseStatistics?
+    /// Global training throughput over the run.
     public var samplesPerSecond: Double
     /// Extra lines from the diagnostics (saturation, dead units, noise scale, verdict).
     public var diagnosticsLines: [String] = []

@@ -9,10 +9,12 @@ public final class Checkpointing: TrainingCallback {
     /// A signal agreed during an epoch's last step, acted on after the epoch.
     private var pendingSignal: Int32?
 
+    /// A callback writing on `policy`'s schedule.
     public init(policy: CheckpointPolicy?) {
         self.policy = policy
     }
 
+    /// Checkpoints on the step schedule, and stops after one when a pre-emption signal was agreed.
     public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision {
         guard !outcome.endsEpoch else {
             pendingSignal = outcome.preemptionSignal
@@ -27,6 +29,7 @@ public final class Checkpointing: TrainingCallback {
         return .proceed
     }
 
+    /// Checkpoints on the epoch schedule, and acts on a signal agreed during the epoch's last step.
     public func epochDidFinish(_ outcome: EpochOutcome, trainer: Trainer) throws -> TrainingDecision {
         if let policy,
            (policy.everySteps.map { outcome.step % $0 == 0 } ?? false)

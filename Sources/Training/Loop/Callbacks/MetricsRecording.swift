@@ -4,6 +4,7 @@ public final class MetricsRecording: TrainingCallback {
     /// The receivers, in order.
     public private(set) var sinks: [MetricsSink]
 
+    /// A callback feeding `sinks` (none on ranks other than 0).
     public init(sinks: [MetricsSink] = []) {
         self.sinks = sinks
     }
@@ -13,6 +14,7 @@ public final class MetricsRecording: TrainingCallback {
         sinks.append(sink)
     }
 
+    /// Sends a step record to every sink on logged steps.
     public func stepDidFinish(_ outcome: StepOutcome, trainer: Trainer) throws -> TrainingDecision {
         // Steps whose norms were measured are the logged ones (--log-every, first, last, diagnostics).
         guard !sinks.isEmpty, let norms = outcome.gradientNorms else { return .proceed }
@@ -26,6 +28,7 @@ public final class MetricsRecording: TrainingCallback {
         return .proceed
     }
 
+    /// Sends the epoch record to every sink.
     public func epochDidFinish(_ outcome: EpochOutcome, trainer: Trainer) throws -> TrainingDecision {
         let record = EpochRecord(epoch: outcome.epoch + 1, step: outcome.step, trainLoss: outcome.trainLoss,
                                  validationLoss: outcome.validation?.loss, validationAccuracy: outcome.validation?.accuracy)
@@ -33,6 +36,7 @@ public final class MetricsRecording: TrainingCallback {
         return .proceed
     }
 
+    /// Flushes every sink.
     public func flush() {
         for sink in sinks { sink.flush() }
     }
