@@ -21,7 +21,6 @@ final class PublicDocumentationTests: XCTestCase {
         "Sources/Training/Checkpoint/CheckpointPolicy.swift",
         "Sources/Training/Checkpoint/CheckpointState.swift",
         "Sources/Training/Checkpoint/CheckpointStore.swift",
-        "Sources/Training/Loop/Trainer.swift",
     ]
 
     /// The package root: this file is Tests/EndToEndTests/PublicDocumentationTests.swift.

@@ -12,14 +12,23 @@ import NN
 /// each epoch's outcome to the `TrainingCallback`s (metrics, progress, checkpoints, replica
 /// checks, evaluation and targets). What happens around a step lives in those callbacks.
 public final class Trainer {
+    /// The resolved configuration for this world size and data.
     public let plan: RunPlan
+    /// The ranks this trainer averages gradients across.
     public let communicator: any Communicator
+    /// This rank's replica of the model.
     public let model: Module
+    /// Buckets and the overlapped gradient allreduce around `model`.
     public let dataParallel: DataParallel
+    /// The optimizer over `model`'s parameters (its state is per rank, identical on all).
     public let optimizer: Optimizer
+    /// The training split (every rank holds all of it; the sampler picks its shard).
     public let train: Dataset
+    /// The validation split, evaluated rank-strided and reduced; nil without one.
     public let validation: Dataset?
+    /// Which samples this rank takes each epoch (PyTorch's DistributedSampler semantics).
     public let sampler: DistributedSampler
+    /// The loss between the model's output and the targets.
     public let loss: LossFunction
     /// How steps treat non-finite values, signals and injected faults.
     public let options: TrainerOptions
@@ -59,6 +68,7 @@ public final class Trainer {
     private let weightLayerSlots: [Int]
     /// The weight layers' gradient norms at the first step (at initialization) and the last logged one.
     public private(set) var firstNorms: [Double]?
+    /// The weight layers' gradient norms at the newest logged step.
     public private(set) var lastNorms: [Double] = []
     private var firstLoss: Double?
     /// The newest finite global-batch loss (NaN before the first step).
