@@ -123,22 +123,7 @@ public final class CriticalBatchStudy {
         let configURL = dir.appendingPathComponent("trial-config.json")
         try AtomicFileWriter.write(json, to: configURL)
         let point = SweepPoint(name: trial.relativePath, assignments: [], ranks: trial.ranks, config: trial.config, configJSON: json)
-        let (program, arguments) = launcher.command(for: point, configPath: configURL.path, runDirectory: dir.path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.environment = SweepLauncher.environment()
-        var handles: [FileHandle] = []
-        for name in ["stdout.log", "stderr.log"] {
-            let url = dir.appendingPathComponent(name)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: url.path) else { throw SweepError("cannot write \(url.path)") }
-            handles.append(handle)
-        }
-        process.standardOutput = handles[0]
-        process.standardError = handles[1]
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (process, handles) = try launcher.start(point, configPath: configURL.path, directory: dir)
         log("\(progress()) run \(trial.relativePath)\(trial.ranks > 1 ? " on \(trial.ranks) ranks" : "")")
         return Running(trial: trial, measurement: measurement, process: process, logs: handles)
     }
@@ -229,7 +214,8 @@ private final class SignalStop: @unchecked Sendable {
 
     init() {
         var sources: [DispatchSourceSignal] = []
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        for number in [SIGINT, SIGTERM] {
+            // Ignored by default so that the dispatch source, not the default action, sees it.
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
             sources.append(source)

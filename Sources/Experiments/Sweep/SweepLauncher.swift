@@ -57,6 +57,38 @@ public struct SweepLauncher: Sendable {
         return (launcher, arguments + [executable] + train)
     }
 
+    /// Starts `point` in `directory` (its run directory) with its output in `stdout.log` and
+    /// `stderr.log` there. Returns the running process and the two log handles, which the caller
+    /// closes when the process has ended.
+    public func start(_ point: SweepPoint, configPath: String, directory: URL) throws -> (process: Process, logs: [FileHandle]) {
+        let (program, arguments) = command(for: point, configPath: configPath, runDirectory: directory.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = SweepLauncher.environment()
+        process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var handles: [FileHandle] = []
+        for name in ["stdout.log", "stderr.log"] {
+            let url = directory.appendingPathComponent(name)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: url.path) else {
+                handles.forEach { try? $0.close() }
+                throw SweepError("cannot write \(url.path)")
+            }
+            handles.append(handle)
+        }
+        process.standardOutput = handles[0]
+        process.standardError = handles[1]
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            handles.forEach { try? $0.close() }
+            throw SweepError("cannot start \(program): \(TrainingConfig.reason(error))")
+        }
+        return (process, handles)
+    }
+
     /// What a point's launch depends on besides its config: a finished point whose fingerprint
     /// differs from the current one is run again when the sweep resumes.
     /// (The ddp-train binary's path is left out: a rebuilt or moved binary keeps finished points.)

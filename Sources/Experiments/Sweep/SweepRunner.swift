@@ -176,27 +176,11 @@ public final class SweepRunner {
         } catch {
             return failure("cannot prepare \(dir.path): \(error)")
         }
-        let (program, arguments) = launcher.command(for: point, configPath: configURL.path, runDirectory: dir.path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.environment = SweepLauncher.environment()
-        process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        var handles: [FileHandle] = []
-        for name in ["stdout.log", "stderr.log"] {
-            let url = dir.appendingPathComponent(name)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: url.path) else { return failure("cannot write \(url.path)") }
-            handles.append(handle)
-        }
-        process.standardOutput = handles[0]
-        process.standardError = handles[1]
-        process.standardInput = FileHandle.nullDevice
+        let process: Process, handles: [FileHandle]
         do {
-            try process.run()
+            (process, handles) = try launcher.start(point, configPath: configURL.path, directory: dir)
         } catch {
-            handles.forEach { try? $0.close() }
-            return failure("cannot start \(program): \(TrainingConfig.reason(error))")
+            return failure("\(error)")
         }
         log("[\(index + 1)/\(plan.points.count)] run \(point.name)" + (point.ranks > 1 ? " on \(point.ranks) ranks" : ""))
         return .running(RunningPoint(index: index, point: point, process: process, started: started, logs: handles,
