@@ -87,6 +87,9 @@ struct CriticalBatch: ParsableCommand {
                       + "B_simple \(text(f.bSimple.value)) \(ci(f.bSimple.ci)), B_noise \(text(f.bNoise.value)) \(ci(f.bNoise.ci))"
                       + (f.excludedBatches.isEmpty ? "" : "; censored batches \(f.excludedBatches.map(String.init).joined(separator: ","))"))
         }
+        study.log(String(format: "ddp-train critical-batch: %.0f trials per hour, %.3f core-hours; evaluation %.0f %% of compute",
+                         result.trialsPerHour ?? 0, result.coreHours ?? 0,
+                         100 * result.evaluationSeconds / max(result.computeSeconds, 1e-9)))
         study.log("ddp-train critical-batch: \(result.trialsRun) trial(s) run, \(result.trialsReused) reused; "
                   + "results in \(study.directory.appendingPathComponent("critical-batch.json").path) (.csv, .html)")
     }
@@ -113,7 +116,7 @@ struct CriticalBatch: ParsableCommand {
                                                extraTrainArguments: noiseScaleEvery > 0 ? ["--diagnostics-every", "\(noiseScaleEvery)"] : [])
         let directory = URL(fileURLWithPath: studyDir ?? RunDirectory.defaultPath(preset: "critical-batch"))
         return try CriticalBatchStudy(base: base, grid: gridValue, settings: settings, directory: directory,
-                                      launcher: launcher, jobs: launch.jobs) { line in
+                                      launcher: launcher, jobs: try launch.slots()) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }

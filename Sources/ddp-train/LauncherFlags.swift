@@ -6,8 +6,15 @@ import Training
 /// How `sweep` and `critical-batch` start their runs: process slots, the multi-rank launcher
 /// and its arguments, and extra `train` flags every run gets.
 struct LauncherFlags: ParsableArguments {
-    @Option(help: "Process slots: runs go side by side while their ranks fit (a run of R ranks takes R slots).")
-    var jobs = 1
+    @Option(help: ArgumentHelp("Process slots: runs go side by side while their ranks fit (a run of R ranks takes R slots); 'auto' takes one per core this process may use.", valueName: "n|auto"))
+    var jobs = "1"
+
+    /// The process slots `--jobs` asks for.
+    func slots() throws -> Int {
+        if jobs == "auto" { return max(ProcessInfo.processInfo.activeProcessorCount, 1) }
+        guard let n = Int(jobs), n >= 1 else { throw SweepError("--jobs '\(jobs)': give a whole number ≥ 1, or auto") }
+        return n
+    }
 
     @Option(help: "An Open MPI hostfile for the multi-rank runs (hostfiles/README.md).")
     var hostfile: String?
@@ -26,7 +33,7 @@ struct LauncherFlags: ParsableArguments {
 
     /// Checks the flags and builds the launcher; `extraTrainArguments` go after `--train-arg`s.
     func makeLauncher(needsMultiRank: Bool, extraTrainArguments: [String]) throws -> SweepLauncher {
-        guard jobs >= 1 else { throw SweepError("--jobs must be at least 1, got \(jobs)") }
+        _ = try slots()
         var template: [String]?
         if let launcher, launcher.contains("{ranks}") {
             template = launcher.split(whereSeparator: \.isWhitespace).map(String.init)

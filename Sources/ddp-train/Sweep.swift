@@ -98,7 +98,7 @@ struct Sweep: ParsableCommand {
         let launcher = try launch.makeLauncher(needsMultiRank: plan.points.contains { $0.ranks > 1 },
                                                extraTrainArguments: diagnosticsEvery > 0 ? ["--diagnostics-every", "\(diagnosticsEvery)"] : [])
         // Unbuffered, so that a log file or pipe shows each point as it starts and ends.
-        return SweepRunner(plan: plan, directory: directory, launcher: launcher, jobs: launch.jobs) { line in
+        return SweepRunner(plan: plan, directory: directory, launcher: launcher, jobs: try launch.slots()) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }

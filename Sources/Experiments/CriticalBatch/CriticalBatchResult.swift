@@ -168,9 +168,17 @@ public struct CriticalBatchResult: Codable, Sendable {
     public var computeSeconds: Double
     /// Evaluation seconds over all trials.
     public var evaluationSeconds: Double
+    /// This invocation's wall time, the trials it ran per hour of it, and the core-hours they
+    /// took (each trial's wall time × its ranks). Nil in results written before they were recorded.
+    public var wallSeconds: Double?
+    /// Trials this invocation ran, per hour of its wall time.
+    public var trialsPerHour: Double?
+    /// Σ over the trials this invocation ran of wall seconds × ranks, in hours.
+    public var coreHours: Double?
 
     enum CodingKeys: String, CodingKey {
         case target, targets, seeds, base, architectures
+        case wallSeconds = "wall_seconds", trialsPerHour = "trials_per_hour", coreHours = "core_hours"
         case maxSteps = "max_steps", trialsRun = "trials_run", trialsReused = "trials_reused"
         case computeSeconds = "compute_seconds", evaluationSeconds = "evaluation_seconds"
     }

@@ -26,6 +26,8 @@ public final class CriticalBatchStudy {
     private let base: TrainingConfig
     private var trialsRun = 0
     private var trialsReused = 0
+    /// Wall seconds × ranks of the trials this invocation ran.
+    private var coreSeconds = 0.0
     private let started = Date()
 
     /// Checks the whole study (grid, batches, targets, caps) before anything runs.
@@ -135,6 +137,7 @@ public final class CriticalBatchStudy {
         // A diverged run exits non-zero, but its summary says how it ended: an outcome.
         if let summary = try? RunSummary.read(from: dir), summary.configHash == RunSummary.hash(r.trial.config),
            summary.ended != .preempted {
+            coreSeconds += summary.wallSeconds * Double(r.trial.ranks)
             r.measurement.finished(r.trial, summary: summary)
             let outcome = r.trial.outcome(from: summary)
             log("\(progress(measurements)) \(outcome.status) at step \(outcome.steps): \(r.trial.relativePath)")
@@ -189,10 +192,13 @@ public final class CriticalBatchStudy {
                 vanishingFactorAtInit: vanishing.isEmpty ? nil : StepsSummary.median(vanishing))
         }
         let targets = (base.targets ?? []).map(\.description)
+        let wall = Date().timeIntervalSince(started)
+        let perHour: Double = Double(trialsRun) / max(wall, 1e-9) * 3600
         return CriticalBatchResult(target: targets.first ?? "", targets: targets, maxSteps: base.maxSteps ?? 0,
                                    seeds: settings.seeds, base: base, architectures: architectures,
                                    trialsRun: trialsRun, trialsReused: trialsReused,
-                                   computeSeconds: computeSeconds, evaluationSeconds: evaluationSeconds)
+                                   computeSeconds: computeSeconds, evaluationSeconds: evaluationSeconds,
+                                   wallSeconds: wall, trialsPerHour: perHour, coreHours: coreSeconds / 3600)
     }
 
     /// The median of `values` with a 95 % percentile bootstrap interval (values resampled).
