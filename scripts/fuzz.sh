@@ -27,14 +27,14 @@ mkdir -p "$work/corpus" "$work/artifacts" "$work/merged"
 binary=.build-fuzz/fuzz-$name
 # -Onone would be easier to debug, but -O finds more per second; bounds checks stay on.
 if [ "$module" = DataFormats ]; then
-    swiftc -sanitize=fuzzer -parse-as-library -O -module-name "$module" \
+    swiftc -sanitize=fuzzer -parse-as-library -O -module-name "$module" -package-name ddp_train \
         Sources/$module/*.swift Fuzz/FuzzCheck.swift "Fuzz/$name.swift" -o "$binary"
 else
     spm=.build-fuzz/spm
     swift build -c release --scratch-path "$spm" --target "$module" -Xswiftc -sanitize=fuzzer >&2
     products=$spm/release
     objects=()
-    for dep in Autograd NN Collectives DataParallelism DataFormats Reporting Training CKernels; do
+    for dep in Autograd NN Collectives DataParallelism DataFormats Reporting Training CKernels Logging; do
         objects+=("$products/$dep.build"/*.o)
     done
     mpi_include=$(pkg-config --cflags-only-I ompi-c | sed 's/-I/-Xcc -I/g')
@@ -55,10 +55,12 @@ export SWIFT_BACKTRACE=enable=no
 status=$?
 set -e
 
-# Minimize: only inputs that add coverage over the committed corpus are kept.
-rm -rf "$work/merged" && mkdir -p "$work/merged" "$work/seed"
-cp -n "$corpus"/* "$work/seed/" 2>/dev/null || true
-"$binary" -merge=1 -merge_control_file="$work/merge.ctl" "$work/merged" "$work/seed" "$work/corpus" >"$work/merge.log" 2>&1 || true
+# Minimize: merge into a copy of the committed corpus, so only inputs that add coverage to
+# it are new; inputs over 4 KiB are left out of the repository (the seeds cover large files).
+rm -rf "$work/merged" "$work/seed" "$work/merge.ctl" && mkdir -p "$work/merged" "$work/seed"
+cp "$corpus"/* "$work/seed/" 2>/dev/null || true
+cp "$corpus"/* "$work/merged/" 2>/dev/null || true
+"$binary" -merge=1 -max_len=4096 -merge_control_file="$work/merge.ctl" "$work/merged" "$work/corpus" >"$work/merge.log" 2>&1 || true
 added=0
 for input in "$work/merged"/*; do
     [ -f "$input" ] || continue
@@ -73,6 +75,6 @@ for input in "$work/artifacts"/*; do
     cp "$input" "$corpus/crash-$(date -u +%Y-%m-%d)-fuzz-${base#*-}.$ext"; crashes=$((crashes + 1))
 done
 
-grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1
+grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true
 grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$log" || true
 echo "fuzz.sh: $name: libFuzzer exit $status; $added new minimized input(s) and $crashes crash input(s) copied to $corpus; log $log"

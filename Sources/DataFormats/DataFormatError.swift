@@ -31,7 +31,7 @@ extension String {
     /// The string in single quotes, ready to quote a name or value taken from a file in an error
     /// message: control characters are escaped and long strings are cut short, because the bytes
     /// may be hostile and a message must stay one readable line.
-    var quotedForMessage: String {
+    package var quotedForMessage: String {
         // The limit counts what is printed, escapes included: 60 NUL bytes would otherwise
         // print as 360 characters (found by scripts/fuzz.sh npy).
         let limit = 60
