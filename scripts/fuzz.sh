@@ -23,6 +23,8 @@ case "$name" in
 esac
 
 work=.build-fuzz/$name
+# Artifacts of earlier runs were copied to the corpus then; count only this run's.
+rm -rf "$work/artifacts"
 mkdir -p "$work/corpus" "$work/artifacts" "$work/merged"
 binary=.build-fuzz/fuzz-$name
 # -Onone would be easier to debug, but -O finds more per second; bounds checks stay on.
