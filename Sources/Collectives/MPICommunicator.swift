@@ -29,7 +29,8 @@ public final class MPICommunicator: Communicator {
 
     public let isSingleNode: Bool
 
-    private let comm: MPICommHandle
+    /// Internal, not private: the collective watchdog duplicates it for its arrival channel.
+    let comm: MPICommHandle
     private let ops: MPIReductionOps
 
     /// Initializes MPI if this process has not yet, and returns the world communicator.

@@ -31,19 +31,20 @@ extension String {
     /// The string in single quotes, ready to quote a name or value taken from a file in an error
     /// message: control characters are escaped and long strings are cut short, because the bytes
     /// may be hostile and a message must stay one readable line.
-    var quotedForMessage: String {
+    package var quotedForMessage: String {
+        // The limit counts what is printed, escapes included: 60 NUL bytes would otherwise
+        // print as 360 characters (found by scripts/fuzz.sh npy).
         let limit = 60
         var out = "'"
-        for (index, scalar) in unicodeScalars.enumerated() {
-            if index == limit {
+        var printed = 0
+        for scalar in unicodeScalars {
+            let piece = scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            if printed + piece.unicodeScalars.count > limit {
                 out += "…"
                 break
             }
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
+            out += piece
+            printed += piece.unicodeScalars.count
         }
         return out + "'"
     }

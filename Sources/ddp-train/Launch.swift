@@ -3,6 +3,10 @@ import Collectives
 import Foundation
 import Training
 
+/// The exit status when a collective waited longer than `--collective-timeout` (the watchdog
+/// ends every rank with it through `MPI_Abort`).
+let collectiveTimeoutExitCode: Int32 = 4
+
 /// Reports a user error found before MPI starts (a bad flag value or config file) and exits
 /// with status 2. Every rank finds the same error; only rank 0 prints it, so the user reads it
 /// once.

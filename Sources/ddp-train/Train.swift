@@ -32,6 +32,9 @@ struct Train: ParsableCommand {
     @Option(help: "Keep the newest K checkpoints.")
     var keepCheckpoints = 3
 
+    @Option(help: "When a checkpoint cannot be written (e.g. the disk is full): stop (exit 1) or warn, train on and retry at the next checkpoint.")
+    var onCheckpointError = "stop"
+
     @Option(help: "Resume from a checkpoint directory, a directory of checkpoints, or 'latest' (in --checkpoint-dir).")
     var resume: String?
 
@@ -61,18 +64,28 @@ struct Train: ParsableCommand {
     @Option(help: "Warn (on each waiting rank) when a gradient allreduce has waited this many seconds for the other ranks.")
     var stallWarningSeconds = 60.0
 
+    @Option(help: "End the job (exit 4) when any collective has waited this many seconds, naming the ranks that did not arrive and the checkpoint to resume from.")
+    var collectiveTimeout = 600.0
+
     func run() throws {
         let config: TrainingConfig
         do {
             config = try flags.resolvedConfig()
             try DiagnosticsOptions(every: diagnosticsEvery, vanishingThreshold: vanishingThreshold).validate()
+            guard collectiveTimeout > 0 && collectiveTimeout.isFinite else {
+                throw ConfigError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout))")
+            }
         } catch {
             failBeforeLaunch("\(error)")
         }
         // Before any product runs: OpenBLAS starts its threads on the first call.
         let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
         blasThreads.apply()
-        try runDistributed { communicator in
+        try runDistributed { unwatched in
+            // Every collective from here on is watched; the watchdog stops before MPI finalizes.
+            let (communicator, watchdog) = CollectiveWatchdog.start(unwatched, timeout: collectiveTimeout,
+                                                                    exitCode: collectiveTimeoutExitCode)
+            defer { watchdog?.stop() }
             var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
             options.blasThreads = blasThreads
             options.checkReplicasEvery = checkReplicasEvery
@@ -85,6 +98,10 @@ struct Train: ParsableCommand {
                 throw ConfigError("--on-nonfinite '\(onNonfinite)' is not one of: stop, skip")
             }
             options.onNonFinite = policy
+            guard let checkpointErrors = CheckpointErrorPolicy(rawValue: onCheckpointError) else {
+                throw ConfigError("--on-checkpoint-error '\(onCheckpointError)' is not one of: stop, warn")
+            }
+            options.onCheckpointError = checkpointErrors
             if let debugFault { options.faults = try FaultInjection(spec: debugFault) }
             guard keepCheckpoints >= 1 else { throw ConfigError("--keep-checkpoints must be at least 1") }
             options.diagnosticsEvery = diagnosticsEvery
@@ -93,6 +110,7 @@ struct Train: ParsableCommand {
             options.trace = trace
             options.traceSteps = traceSteps
             options.stallWarningSeconds = stallWarningSeconds
+            options.collectiveWatch = watchdog?.watch
             try TrainingRun.execute(config, options: options, communicator: communicator)
         }
     }

@@ -9,6 +9,8 @@ public struct CheckpointPolicy: Sendable {
     public var everyEpochs: Int?
     /// Keep the newest this many.
     public var keep: Int
+    /// What a failed write does (`--on-checkpoint-error`).
+    public var onError = CheckpointErrorPolicy.stop
 
     public init(directory: String, everySteps: Int?, everyEpochs: Int?, keep: Int) {
         store = CheckpointStore(root: URL(fileURLWithPath: directory))

@@ -39,6 +39,7 @@ public struct CheckpointStore: Sendable {
         let final = root.appendingPathComponent(CheckpointStore.name(step: state.step))
         let temporary = root.appendingPathComponent(".tmp-\(CheckpointStore.name(step: state.step))-\(getpid())")
         try? fm.removeItem(at: temporary)
+        var needed = 0  // bytes of the files, once encoded: what a failure message reports
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
             let modelData = try SafeTensorsFile(
@@ -52,9 +53,11 @@ public struct CheckpointStore: Sendable {
                                CheckpointStore.optimizerFile: Checksum.fnv1a(optimizerData)]
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let stateData = try encoder.encode(state)
+            needed = modelData.count + optimizerData.count + stateData.count
             try AtomicFileWriter.write(modelData, to: temporary.appendingPathComponent(CheckpointStore.modelFile))
             try AtomicFileWriter.write(optimizerData, to: temporary.appendingPathComponent(CheckpointStore.optimizerFile))
-            try AtomicFileWriter.write(try encoder.encode(state), to: temporary.appendingPathComponent(CheckpointStore.stateFile))
+            try AtomicFileWriter.write(stateData, to: temporary.appendingPathComponent(CheckpointStore.stateFile))
             if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
             guard rename(temporary.path, final.path) == 0 else {
                 throw ConfigError("\(final.path): cannot move the checkpoint into place (\(String(cString: strerror(errno))))")
@@ -62,11 +65,23 @@ public struct CheckpointStore: Sendable {
             Durability.syncDirectory(root.path)
         } catch {
             try? fm.removeItem(at: temporary)
-            if let e = error as? ConfigError { throw e }
-            throw ConfigError("\(root.path): cannot write checkpoint (\(error))")
+            // Say what it takes (a full disk is the usual cause) and that nothing older was lost.
+            let space = needed > 0
+                ? "; it needs \(needed) bytes, \(CheckpointStore.freeBytes(root.path).map { "\($0) bytes are free" } ?? "free space unknown") in \(root.path)"
+                : ""
+            let kept = latest().map { "; the previous checkpoint \($0.path) is intact" } ?? ""
+            throw ConfigError("\(root.path): cannot write checkpoint \(CheckpointStore.name(step: state.step)) "
+                              + "(\(error))\(space)\(kept)")
         }
         prune(keep: keep)
         return final
+    }
+
+    /// Bytes available to this process on the file system holding `path` (nil when unknown).
+    static func freeBytes(_ path: String) -> Int? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return Int(info.f_bavail) * Int(info.f_frsize)
     }
 
     /// Complete checkpoints, oldest first (temporary directories are ignored).

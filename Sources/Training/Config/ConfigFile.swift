@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 
 extension TrainingConfig {
@@ -36,7 +37,7 @@ extension TrainingConfig {
         for (key, value) in overrides {
             guard known.contains(key) else {
                 let suggestion = TrainingConfig.fieldNames.min { editDistance($0, key) < editDistance($1, key) } ?? ""
-                throw ConfigError("\(source): unknown field '\(key)' (did you mean '\(suggestion)'? see docs/CONFIG.md)")
+                throw ConfigError("\(source): unknown field \(key.quotedForMessage) (did you mean '\(suggestion)'? see docs/CONFIG.md)")
             }
             merged[key] = value
         }

@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 
 /// An Open MPI hostfile: one host per line, `name [slots=N] [max_slots=N]`, `#` comments.
@@ -41,19 +42,19 @@ public struct Hostfile: Equatable, Sendable {
             guard let first = fields.first else { continue }
             let name = String(first)
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-._:".contains($0) }), !name.contains("=") else {
-                throw ConfigError("\(source): line \(number + 1): '\(name)' is not a host name")
+                throw ConfigError("\(source): line \(number + 1): \(name.quotedForMessage) is not a host name")
             }
             var host = Host(name: name, slots: 1, maxSlots: nil)
             for field in fields.dropFirst() {
                 let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
                 guard pair.count == 2, let value = Int(pair[1]), value >= 1, value <= 1 << 20 else {
-                    throw ConfigError("\(source): line \(number + 1): '\(field)' is not of the form slots=N or max_slots=N with N ≥ 1")
+                    throw ConfigError("\(source): line \(number + 1): \(String(field).quotedForMessage) is not of the form slots=N or max_slots=N with N ≥ 1")
                 }
                 switch pair[0] {
                 case "slots": host.slots = value
                 case "max_slots", "max-slots": host.maxSlots = value
                 default:
-                    throw ConfigError("\(source): line \(number + 1): unknown setting '\(pair[0])' (expected slots= or max_slots=)")
+                    throw ConfigError("\(source): line \(number + 1): unknown setting \(pair[0].quotedForMessage) (expected slots= or max_slots=)")
                 }
             }
             if let m = host.maxSlots, m < host.slots {

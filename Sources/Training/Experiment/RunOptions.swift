@@ -1,4 +1,5 @@
 import Autograd
+import Collectives
 
 /// What a single invocation asks for beyond the training configuration itself.
 public struct RunOptions: Sendable {
@@ -21,6 +22,8 @@ public struct RunOptions: Sendable {
     public var checkpointEvery: String?
     /// How many checkpoints to keep.
     public var keepCheckpoints = 3
+    /// `--on-checkpoint-error`: what a checkpoint that cannot be written does.
+    public var onCheckpointError = CheckpointErrorPolicy.stop
     /// `--resume`: a checkpoint directory, a directory of checkpoints, or "latest".
     public var resume: String?
     /// What a NaN or infinite loss or gradient does.
@@ -43,6 +46,9 @@ public struct RunOptions: Sendable {
     public var traceSteps = 20
     /// `--stall-warning-seconds S`: warn when a gradient allreduce keeps a rank waiting this long.
     public var stallWarningSeconds = 60.0
+    /// The collective watchdog's record (`--collective-timeout`), fed with the step and the
+    /// newest checkpoint; nil when no watchdog runs (one rank, or not under MPI).
+    public var collectiveWatch: CollectiveWatch?
 
     /// Options with the given `--init-from`, `--save` and `--quiet`, everything else at its default.
     public init(initFrom: String? = nil, save: String? = nil, quiet: Bool = false) {

@@ -71,8 +71,10 @@ public enum TrainingRun {
         let timeline = try CommunicationMonitoring.attach(to: trainer, options: options)
         let policy = try options.checkpointDir.map { dir in
             let interval = try options.checkpointEvery.map(CheckpointPolicy.parseInterval) ?? (steps: nil, epochs: 1)
-            return CheckpointPolicy(directory: dir, everySteps: interval.steps, everyEpochs: interval.epochs,
-                                    keep: options.keepCheckpoints)
+            var policy = CheckpointPolicy(directory: dir, everySteps: interval.steps, everyEpochs: interval.epochs,
+                                          keep: options.keepCheckpoints)
+            policy.onError = options.onCheckpointError
+            return policy
         }
         if let checkpoint {
             try trainer.restore(from: checkpoint)
@@ -96,6 +98,7 @@ public enum TrainingRun {
             trainer.add(ProgressReporter(mode: ProgressReporter.automaticMode(quiet: options.quiet), totalSteps: plan.optimizerSteps))
         }
         trainer.add(Checkpointing(policy: policy))
+        if let watch = options.collectiveWatch { trainer.add(CollectiveWatchFeed(watch: watch, trainer: trainer)) }
 
         let summary: TrainingSummary
         do {

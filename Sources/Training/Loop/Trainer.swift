@@ -58,6 +58,8 @@ public final class Trainer {
     public private(set) var step = 0
     /// How the last `run()` ended.
     public private(set) var end: RunEnd?
+    /// The newest complete checkpoint: the last one written, or the one this run resumed from.
+    public private(set) var lastCheckpoint: String?
     /// Samples every rank together has trained on in this process.
     public private(set) var samplesSeen = 0
     /// Seconds of training (the slowest rank's step times) in this process, without evaluation.
@@ -285,8 +287,9 @@ public final class Trainer {
 
     /// Rank 0 writes a checkpoint of the state after the current step; every rank waits for it.
     @discardableResult
-    func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String {
+    func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String? {
         var path = policy.store.root.appendingPathComponent(CheckpointStore.name(step: step)).path
+        var failed = false
         if communicator.rank == 0 {
             for callback in callbacks { callback.flush() }
             let state = CheckpointState(step: step, epoch: epoch, stepInEpoch: stepInEpoch, worldSize: communicator.worldSize,
@@ -296,10 +299,22 @@ public final class Trainer {
                                         runDirectory: runDirectory?.path, checksums: [:],
                                         createdAt: ISO8601DateFormatter().string(from: Date()),
                                         noiseScale: diagnostics?.noiseScaleState)
-            path = try policy.store.write(state: state, model: model, optimizer: optimizer, keep: policy.keep).path
+            do {
+                path = try policy.store.write(state: state, model: model, optimizer: optimizer, keep: policy.keep).path
+            } catch where policy.onError == .warn {
+                failed = true
+                console.warning("\(error); training goes on and the next checkpoint tries again (--on-checkpoint-error warn)")
+            }
         }
-        // Nobody moves on until the checkpoint is on disk.
-        if communicator.worldSize > 1 { communicator.barrier() }
+        // Nobody moves on until the checkpoint is on disk, and every rank learns whether it is
+        // (one allreduce, which waits for rank 0 as a barrier would).
+        if communicator.worldSize > 1 {
+            var flag: Int32 = failed ? 1 : 0
+            withUnsafeMutablePointer(to: &flag) { communicator.allReduce(UnsafeMutableBufferPointer(start: $0, count: 1), op: .max) }
+            failed = flag != 0
+        }
+        guard !failed else { return nil }
+        lastCheckpoint = path
         return path
     }
 
@@ -313,6 +328,7 @@ public final class Trainer {
     /// At the same world size the rest of the run is bitwise identical to an uninterrupted one.
     public func restore(from checkpoint: Checkpoint) throws {
         try checkpoint.apply(to: model, optimizer: optimizer)
+        lastCheckpoint = checkpoint.directory.path
         let s = checkpoint.state
         step = s.step
         skippedSteps = s.skippedSteps

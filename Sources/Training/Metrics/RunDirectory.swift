@@ -8,6 +8,8 @@ public final class RunDirectory {
     public let url: URL
     private var metrics: FileHandle?
     private var pending = ""
+    /// Whether the last flush failed (a warning has been printed).
+    private var metricsFailed = false
 
     /// Creates the directory (and parents).
     public init(path: String) throws {
@@ -49,16 +51,42 @@ public final class RunDirectory {
     }
 
     /// Writes buffered metric lines to disk.
+    ///
+    /// A write that fails part-way (a full disk) is cut back to the last complete line, so
+    /// readers never meet a torn record; the lines stay buffered and the next flush retries
+    /// them. One warning says so (training is worth more than its log).
     public func flush() {
         guard !pending.isEmpty else { return }
-        if metrics == nil {
-            let path = file("metrics.jsonl").path
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            metrics = FileHandle(forWritingAtPath: path)
-            metrics?.seekToEndOfFile()
+        do {
+            if metrics == nil {
+                let path = file("metrics.jsonl").path
+                if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+                guard let handle = FileHandle(forWritingAtPath: path) else {
+                    throw ConfigError("\(path): cannot open for writing")
+                }
+                metrics = handle
+            }
+            guard let handle = metrics else { return }
+            let end = try handle.seekToEnd()
+            do {
+                try handle.write(contentsOf: Data(pending.utf8))
+            } catch {
+                try? handle.truncate(atOffset: end)
+                throw error
+            }
+            pending = ""
+            if metricsFailed {
+                metricsFailed = false
+                FileHandle.standardError.write(Data("ddp-train: warning: \(path)/metrics.jsonl: writing works again; no record was lost\n".utf8))
+            }
+        } catch {
+            if !metricsFailed {
+                FileHandle.standardError.write(Data(("ddp-train: warning: \(path)/metrics.jsonl: cannot append "
+                    + "\(pending.utf8.count) bytes (\(TrainingConfig.reason(error))); the file ends at its last complete "
+                    + "record, and the records are kept in memory and retried at the next flush\n").utf8))
+            }
+            metricsFailed = true
         }
-        metrics?.write(Data(pending.utf8))
-        pending = ""
     }
 
     /// Keeps only the records of steps up to `step` (a resume continues from there; records the

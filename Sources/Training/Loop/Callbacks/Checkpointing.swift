@@ -46,7 +46,7 @@ public final class Checkpointing: TrainingCallback {
     /// Checkpoints (when configured) and ends the run with `Preempted`, which the executable
     /// turns into its pre-emption exit.
     private func stop(_ trainer: Trainer, signal: Int32, epoch: Int, stepInEpoch: Int) throws -> Never {
-        let written = try policy.map { try trainer.writeCheckpoint($0, epoch: epoch, stepInEpoch: stepInEpoch) }
+        let written = try policy.flatMap { try trainer.writeCheckpoint($0, epoch: epoch, stepInEpoch: stepInEpoch) }
         trainer.endForPreemption()
         throw Preempted(step: trainer.step, signal: PreemptionSignal.name(signal), checkpoint: written)
     }
