@@ -18,15 +18,20 @@ import Foundation
 /// back to Swift, which ends the job with ``abort(code:message:)`` and a message that names the
 /// call, instead of Open MPI's generic error-handler output.
 public final class MPICommunicator: Communicator {
+    /// This process's rank in `MPI_COMM_WORLD` (or its duplicate).
     public let rank: Int
+    /// The number of ranks.
     public let worldSize: Int
+    /// The node this rank runs on (`MPI_Get_processor_name`).
     public let hostName: String
 
     /// The thread support MPI granted.
     public let threadLevel: MPIThreadLevel
 
+    /// Whether MPI granted `MPI_THREAD_MULTIPLE`, which a communication thread needs.
     public var supportsOverlap: Bool { threadLevel == .multiple }
 
+    /// Whether every rank shares this node (from `MPI_Comm_split_type` with `MPI_COMM_TYPE_SHARED`).
     public let isSingleNode: Bool
 
     /// Internal, not private: the collective watchdog duplicates it for its arrival channel.
@@ -84,6 +89,7 @@ public final class MPICommunicator: Communicator {
 
     // MARK: Collectives
 
+    /// An in-place `MPI_Allreduce` of `buffer` with `op`. Collective.
     public func allReduce<Element: CommunicatorScalar>(_ buffer: UnsafeMutableBufferPointer<Element>, op: ReduceOp) {
         let type = Element.communicatorKind.mpiDatatype
         forEachChunk(of: buffer) { start, count in
@@ -91,6 +97,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    /// An in-place sum of `buffer` sent as 16-bit values (fp16 or bf16) with a user-defined `MPI_Op`. Collective.
     public func allReduceCompressed(_ buffer: UnsafeMutableBufferPointer<Float>, precision: ReducedPrecision) {
         let scratch = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: buffer.count)
         defer { scratch.deallocate() }
@@ -103,6 +110,7 @@ public final class MPICommunicator: Communicator {
         precision.unpack(scratch, into: buffer)
     }
 
+    /// An in-place `MPI_Bcast` of `buffer` from `root`. Collective.
     public func broadcast<Element: CommunicatorScalar>(_ buffer: UnsafeMutableBufferPointer<Element>, root: Int) {
         checkRoot(root)
         let type = Element.communicatorKind.mpiDatatype
@@ -111,6 +119,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    /// Every rank's `values`, in rank order (`MPI_Allgatherv`). Collective.
     public func allGather<Element: CommunicatorScalar>(_ values: [Element]) -> [[Element]] {
         guard !values.isEmpty else { return Array(repeating: [], count: worldSize) }
         let count = mpiCount(values.count, "allGather")
@@ -127,6 +136,7 @@ public final class MPICommunicator: Communicator {
         return (0..<worldSize).map { Array(gathered[$0 * values.count ..< ($0 + 1) * values.count]) }
     }
 
+    /// Every rank's bytes, in rank order, whatever their lengths. Collective.
     public func allGatherBytes(_ bytes: [UInt8]) -> [[UInt8]] {
         let lengths = allGather([Int64(bytes.count)]).map { Int($0[0]) }
         let (counts, displacements, total) = layout(lengths, "allGatherBytes")
@@ -140,6 +150,7 @@ public final class MPICommunicator: Communicator {
         return split(gathered, lengths)
     }
 
+    /// Every rank's bytes on `root` (empty arrays elsewhere). Collective.
     public func gatherBytes(_ bytes: [UInt8], root: Int) -> [[UInt8]] {
         checkRoot(root)
         var length = Int64(bytes.count)
@@ -158,10 +169,12 @@ public final class MPICommunicator: Communicator {
         return rank == root ? split(gathered, sizes) : []
     }
 
+    /// `MPI_Barrier`. Collective.
     public func barrier() {
         check(MPI_Barrier(comm.raw), "MPI_Barrier")
     }
 
+    /// A communicator over the same ranks whose collectives never match this one's (`MPI_Comm_dup`), for the communication thread. Collective.
     public func duplicate() -> any Communicator {
         var copy: MPI_Comm?
         check(MPI_Comm_dup(comm.raw, &copy), "MPI_Comm_dup")
@@ -175,6 +188,7 @@ public final class MPICommunicator: Communicator {
 
     // MARK: Lifetime
 
+    /// Prints `message` naming this rank and ends every rank of the job (`MPI_Abort`).
     public func abort(code: Int32, message: String) -> Never {
         reportFatal(rank: rank, message: message)
         var initialized: Int32 = 0
@@ -187,6 +201,7 @@ public final class MPICommunicator: Communicator {
         exit(code)  // MPI_Abort does not return; this covers MPI being down already.
     }
 
+    /// `MPI_Finalize`, once, at the end of the process.
     public func finalize() {
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)

@@ -10,6 +10,7 @@ import Foundation
 public struct CollectiveTimeoutReport: Sendable, Equatable {
     /// One rank as the reporting rank last heard of it.
     public struct Peer: Sendable, Equatable {
+        /// The peer's rank.
         public var rank: Int
         /// The step it was in at its last report.
         public var step: Int
@@ -18,6 +19,7 @@ public struct CollectiveTimeoutReport: Sendable, Equatable {
         /// Seconds since that report (0 for the reporting rank itself).
         public var silentSeconds: Double
 
+        /// A peer as last heard of.
         public init(rank: Int, step: Int, entered: Int, silentSeconds: Double) {
             self.rank = rank
             self.step = step
@@ -32,6 +34,7 @@ public struct CollectiveTimeoutReport: Sendable, Equatable {
     public var peers: [Peer]
     /// The collective that waited, and for how long.
     public var collective: String
+    /// Seconds the collective had waited when the timeout fired.
     public var waitedSeconds: Double
     /// `--collective-timeout`.
     public var timeout: Double
@@ -42,6 +45,7 @@ public struct CollectiveTimeoutReport: Sendable, Equatable {
     /// The exit status the job ends with.
     public var exitCode: Int32
 
+    /// The report of rank `rank` on the collective that waited.
     public init(rank: Int, peers: [Peer], collective: String, waitedSeconds: Double, timeout: Double,
                 silenceLimit: Double, checkpoint: String?, exitCode: Int32) {
         self.rank = rank

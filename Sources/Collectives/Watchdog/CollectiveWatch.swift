@@ -30,6 +30,7 @@ public final class CollectiveWatch: @unchecked Sendable {
         public var checkpoint: String?
     }
 
+    /// A watch with no collective in progress, at step 0.
     public init() {}
 
     /// Marks the start of collective `name`; pass the result to ``end(_:)``.
@@ -64,6 +65,7 @@ public final class CollectiveWatch: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The current marks, read consistently under the lock.
     public func snapshot() -> Snapshot {
         lock.lock()
         defer { lock.unlock() }

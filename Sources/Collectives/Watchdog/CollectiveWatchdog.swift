@@ -14,6 +14,7 @@ import Foundation
 public final class CollectiveWatchdog: @unchecked Sendable {
     // @unchecked Sendable: `stopping` is guarded by `condition`; the rest is either immutable
     // or used only by the watchdog thread (and by `stop()` after that thread has ended).
+    /// The marks of this rank's collectives that the watchdog thread reads.
     public let watch: CollectiveWatch
     /// `--collective-timeout`, seconds.
     public let timeout: Double

@@ -5,7 +5,9 @@ import NN
 
 /// A loaded checkpoint: the state plus the tensors, ready to apply to a model and optimizer.
 public struct Checkpoint {
+    /// The checkpoint's directory (`step-00000123/`).
     public var directory: URL
+    /// Where training stood: step, epoch, data position, configuration.
     public var state: CheckpointState
     /// Model parameters and buffers, PyTorch names.
     public var model: SafeTensorsFile

@@ -2,6 +2,7 @@ import Foundation
 
 /// When and where the trainer writes checkpoints.
 public struct CheckpointPolicy: Sendable {
+    /// The directory checkpoints go into.
     public var store: CheckpointStore
     /// Write after every this many optimizer steps (nil: not by steps).
     public var everySteps: Int?
@@ -12,6 +13,7 @@ public struct CheckpointPolicy: Sendable {
     /// What a failed write does (`--on-checkpoint-error`).
     public var onError = CheckpointErrorPolicy.stop
 
+    /// Checkpoints in `directory` every `everySteps` steps and/or `everyEpochs` epochs, keeping the newest `keep`.
     public init(directory: String, everySteps: Int?, everyEpochs: Int?, keep: Int) {
         store = CheckpointStore(root: URL(fileURLWithPath: directory))
         self.everySteps = everySteps

@@ -14,12 +14,17 @@ import Glibc
 /// the process at any moment leaves either the complete new checkpoint or none: never a
 /// half-written "latest". Loading verifies every file's checksum.
 public struct CheckpointStore: Sendable {
+    /// The model's parameters and buffers, PyTorch state-dict names.
     public static let modelFile = "model.safetensors"
+    /// The optimizer's state tensors.
     public static let optimizerFile = "optimizer.safetensors"
+    /// The `CheckpointState`, written last: a checkpoint without it is incomplete.
     public static let stateFile = "state.json"
 
+    /// The directory holding one subdirectory per checkpoint.
     public let root: URL
 
+    /// A store of checkpoints under `root`.
     public init(root: URL) {
         self.root = root
     }
