@@ -45,13 +45,14 @@ final class SlurmClusterTests: XCTestCase {
     }
 
     /// `scancel --signal=USR1 --batch` (what `--signal=B:USR1@T` does at the time limit): the
-    /// script forwards the signal, ddp-train checkpoints and exits 3, the script requeues the
-    /// job, the requeued job resumes, and its final weights equal an uninterrupted run's.
+    /// script forwards the signal, ddp-train checkpoints and exits 3, the script requeues the job on that status, the requeued job
+    /// resumes, and its final weights equal an uninterrupted run's.
     func testPreemptedJobRequeuesResumesAndMatchesAnUninterruptedRun() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        // 60,000 steps of a tiny model, several seconds at 2 ranks: long enough that the signal,
-        // sent as training starts, lands mid-run. One checkpoint only, at the signal.
-        let train = base + ["--epochs", "10000", "--log-every", "100", "--checkpoint-every", "1000000"]
+        // 150,000 steps of a tiny model, about 20 s at 2 ranks: the signal is sent as training
+        // starts, but Slurm has been seen to deliver it up to 8 s later on a loaded machine (at
+        // 60,000 steps the run sometimes ended first). One checkpoint only, at the signal.
+        let train = base + ["--epochs", "25000", "--log-every", "100", "--checkpoint-every", "1000000"]
         let run = dir.appendingPathComponent("run")
         let saved = dir.appendingPathComponent("resumed.safetensors")
         let job = try submit(dir, name: "preempt", environment: ["LAUNCH": "srun", "RUN_DIR": run.path, "REQUEUE": "1"],
@@ -63,6 +64,8 @@ final class SlurmClusterTests: XCTestCase {
         let config = run.appendingPathComponent("config.json")
         XCTAssertTrue(waitUntil(120) { FileManager.default.fileExists(atPath: config.path) },
                       "the job never started training:\n\(output(dir, job.id))")
+        // --batch: the batch shell only, as `--signal=B:USR1@T` does; its trap forwards the
+        // signal to srun, which passes it to the ranks.
         let scancel = try LocalSlurm.run(try DDPTrainProcess.which("scancel"), ["--signal=USR1", "--batch", job.id])
         XCTAssertEqual(scancel.status, 0, scancel.output)
 
