@@ -29,6 +29,13 @@ if [ "$(id -u)" -eq 0 ]; then
         echo "test: the local Slurm cluster did not start; the Slurm tests will say why" >&2
     fi
 fi
+# Headless Chromium for Tests/EndToEndTests/BrowserPagesTests.swift (the HTML pages in a real
+# browser); a failure under CI=true when it is missing, a skip otherwise.
+if [ "$(id -u)" -eq 0 ] && ! command -v chromium > /dev/null; then
+    echo "test: installing chromium with apt-get" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium > /dev/null; } \
+        || echo "test: could not install chromium; the browser tests will say so" >&2
+fi
 status=0
 swift test -c release -Xswiftc -enable-testing --explicit-target-dependency-import-check error \
     --disable-swift-testing "$@" || status=$?
