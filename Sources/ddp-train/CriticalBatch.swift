@@ -77,7 +77,7 @@ struct CriticalBatch: ParsableCommand {
         do {
             result = try study.run()
         } catch {
-            fail("\(error)")
+            failRunning(error)
         }
         for a in result.architectures {
             let f = a.fit

@@ -16,7 +16,8 @@ struct Sweep: ParsableCommand {
         SWEEP_DIR/points/<name>/. The other flags set what every point shares.
 
         Re-running with the same --sweep-dir resumes: points with a done.json are skipped; \
-        interrupted or failed points run again from scratch. The exit status is 1 when any point failed.
+        interrupted or failed points run again from scratch. The exit status is 1 when any point failed, \
+        3 when a signal stopped the sweep (README.md, "Exit statuses").
 
         Example (docs/SWEEPS.md):
           ddp-train sweep --preset seed-batch-lr --epochs 20 \\
@@ -57,7 +58,7 @@ struct Sweep: ParsableCommand {
         do {
             outcomes = try runner.run()
         } catch {
-            fail("\(error)")
+            failRunning(error)
         }
         let failed = outcomes.filter { $0.status == .failed }
         runner.log("ddp-train sweep: \(outcomes.count - failed.count) ok, \(failed.count) failed; "
@@ -67,7 +68,7 @@ struct Sweep: ParsableCommand {
             let message = "ddp-train: error: \(failed.count) sweep point(s) failed: "
                 + failed.map(\.name).joined(separator: ", ") + "; re-run the same command to retry them\n"
             FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
 

@@ -1,4 +1,5 @@
 import DataFormats
+import Training
 import Foundation
 import XCTest
 
@@ -156,7 +157,7 @@ final class CheckpointTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         kill(job.process.processIdentifier, SIGTERM)
         let status = job.wait()
-        XCTAssertEqual(status, 0, job.output)
+        XCTAssertEqual(status, ExitStatus.preempted.rawValue, job.output)
         XCTAssertTrue(job.output.contains("received SIGTERM: stopped cleanly after step"), job.output)
         let names = try FileManager.default.contentsOfDirectory(atPath: ckpt.path).filter { $0.hasPrefix("step-") }
         XCTAssertEqual(names.count, 1, "one checkpoint, at the signal")
@@ -176,7 +177,8 @@ final class CheckpointTests: XCTestCase {
     }
 
     /// SIGUSR1 reaches only rank 1, yet both ranks stop at the same step boundary (they agree
-    /// through the per-step allreduce), rank 0 reports it, and the job exits 0.
+    /// through the per-step allreduce), rank 0 reports it, and the job exits
+    /// with the pre-empted status (3).
     func testSIGUSR1OnOneRankStopsEveryRankAtTheSameStep() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         let ckpt = dir.appendingPathComponent("ckpt")
@@ -191,7 +193,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(ranks.count, 2, "expected two ranks, found \(ranks)")
         if let one = ranks.max() { kill(one, SIGUSR1) }
         let status = job.wait()
-        XCTAssertEqual(status, 0, job.output)
+        XCTAssertEqual(status, ExitStatus.preempted.rawValue, "mpirun passes on the ranks' pre-empted status\n" + job.output)
         XCTAssertTrue(job.output.contains("received SIGUSR1: stopped cleanly after step"), job.output)
         XCTAssertEqual(CheckpointTests.checkpointCount(ckpt), 1)
         let resumed = try DDPTrainProcess.mpirun(ranks: 2, base + [marker, "--run-dir", dir.appendingPathComponent("run").path,

@@ -150,7 +150,7 @@ final class SweepEndToEndTests: XCTestCase {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 1, stderr)
+        XCTAssertEqual(process.terminationStatus, ExitStatus.preempted.rawValue, stderr)
         XCTAssertTrue(stderr.contains("stopped by SIGTERM with 0 of 1 point(s) finished; run the same command again to resume"), stderr)
         let point = dir.appendingPathComponent("points/lr0.01")
         let stdout = try String(contentsOf: point.appendingPathComponent("stdout.log"), encoding: .utf8)

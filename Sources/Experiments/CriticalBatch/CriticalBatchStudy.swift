@@ -87,7 +87,7 @@ public final class CriticalBatchStudy {
             if let signal = stop.received {
                 for r in running { r.process.interrupt() }
                 for r in running { r.process.waitUntilExit() }
-                throw SweepError("received \(signal): stopped; finished trials are kept, rerun the same command to resume")
+                throw SweepInterrupted("received \(signal): stopped; finished trials are kept, rerun the same command to resume")
             }
             // Wait for any trial to end.
             if let index = running.firstIndex(where: { !$0.process.isRunning }) {

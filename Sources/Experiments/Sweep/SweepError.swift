@@ -9,3 +9,12 @@ public struct SweepError: Error, CustomStringConvertible, Equatable {
     /// The message.
     public var description: String { message }
 }
+
+/// A sweep or study stopped by a signal (SIGINT, SIGTERM) after keeping what finished: running
+/// the same command again resumes it. The executable exits with `ExitStatus.preempted` for it,
+/// so a job script can requeue.
+public struct SweepInterrupted: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

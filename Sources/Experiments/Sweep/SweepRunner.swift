@@ -120,7 +120,7 @@ public final class SweepRunner {
             item.logs.forEach { try? $0.close() }
         }
         try writeSummary(finished)
-        throw SweepError("stopped by \(name) with \(finished.count) of \(plan.points.count) point(s) finished; "
+        throw SweepInterrupted("stopped by \(name) with \(finished.count) of \(plan.points.count) point(s) finished; "
             + "run the same command again to resume")
     }
 

@@ -1,0 +1,144 @@
+import Foundation
+import Training
+import XCTest
+
+/// Submits the project's own `scripts/slurm/ddp-train.sbatch` to a real one-node Slurm cluster
+/// (`scripts/slurm/local-cluster.sh`) at 2 tasks: launched by `srun --mpi=pmix` and by Open MPI's
+/// `mpirun` inside the allocation, and pre-empted with SIGUSR1, requeued and resumed.
+final class SlurmClusterTests: XCTestCase {
+    /// 192 training samples / batch 32 = 6 steps per epoch.
+    let base = ["--preset", "teacher-regression", "--samples", "240", "--val-fraction", "0.2",
+                "--global-batch-size", "32", "--log-every", "1"]
+
+    override func setUpWithError() throws {
+        try LocalSlurm.require(self)
+    }
+
+    /// Both launchers give a finished job, a complete run directory, and the same final
+    /// weights, bit for bit, as each other and as plain `mpirun -np 2` outside Slurm.
+    func testSbatchRunsTwoRanksWithSrunAndWithMpirun() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let train = base + ["--epochs", "3", "--quiet"]
+        var weights: [String: Data] = [:]
+        for launch in ["srun", "mpirun"] {
+            let run = dir.appendingPathComponent(launch)
+            let saved = dir.appendingPathComponent("\(launch).safetensors")
+            let job = try submit(dir, name: launch, environment: ["LAUNCH": launch, "RUN_DIR": run.path],
+                                 train + ["--save", saved.path], wait: true)
+            let log = output(dir, job.id)
+            XCTAssertEqual(job.status, 0, "sbatch --wait with LAUNCH=\(launch):\n\(job.text)\n\(log)")
+            XCTAssertEqual(LocalSlurm.jobField(job.id, "ExitCode"), "0:0", log)
+            XCTAssertTrue(log.contains("ddp-train.sbatch: 2 ranks on 1 node(s)"), log)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("summary.json"))) as? [String: Any]
+            XCTAssertNotNil(summary, "no summary.json for LAUNCH=\(launch):\n\(log)")
+            let config = try String(contentsOf: run.appendingPathComponent("config.json"), encoding: .utf8)
+            XCTAssertTrue(config.contains("\"worldSize\" : 2") || config.contains("\"worldSize\":2"), config)
+            XCTAssertEqual(try DDPTrainProcess.metrics(run, type: "epoch").count, 3, log)
+            weights[launch] = try Data(contentsOf: saved)
+        }
+        let reference = dir.appendingPathComponent("mpirun-outside.safetensors")
+        let outside = try DDPTrainProcess.mpirun(ranks: 2, train + ["--run-dir", dir.appendingPathComponent("outside").path,
+                                                                   "--save", reference.path])
+        XCTAssertEqual(outside.status, 0, outside.output)
+        XCTAssertEqual(weights["srun"], weights["mpirun"], "srun and mpirun launches differ")
+        XCTAssertEqual(weights["srun"], try Data(contentsOf: reference), "Slurm and plain mpirun differ")
+    }
+
+    /// `scancel --signal=USR1` to the job's steps (what `--signal=USR1@T` does at the time
+    /// limit): ddp-train checkpoints and exits 3, the script requeues the job on that status, the requeued job
+    /// resumes, and its final weights equal an uninterrupted run's.
+    func testPreemptedJobRequeuesResumesAndMatchesAnUninterruptedRun() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        // 60,000 steps of a tiny model, several seconds at 2 ranks: long enough that the signal,
+        // sent as training starts, lands mid-run. One checkpoint only, at the signal.
+        let train = base + ["--epochs", "10000", "--log-every", "100", "--checkpoint-every", "1000000"]
+        let run = dir.appendingPathComponent("run")
+        let saved = dir.appendingPathComponent("resumed.safetensors")
+        let job = try submit(dir, name: "preempt", environment: ["LAUNCH": "srun", "RUN_DIR": run.path, "REQUEUE": "1"],
+                             train + ["--save", saved.path], wait: false, extra: ["--requeue"])
+        XCTAssertEqual(job.status, 0, job.text)
+
+        // Signal once the ranks handle it: they install their handler before rank 0 writes
+        // config.json (the job log is no clock: Slurm delivers the ranks' lines late).
+        let config = run.appendingPathComponent("config.json")
+        XCTAssertTrue(waitUntil(120) { FileManager.default.fileExists(atPath: config.path) },
+                      "the job never started training:\n\(output(dir, job.id))")
+        // To the job's steps (the ranks), through Slurm, as `--signal=USR1@T` (without B:) does,
+        // once a second until a checkpoint appears: a single signal sent this early was sometimes
+        // lost or late (the run finished without it), both this way and with `--batch` (the
+        // shell only, as `--signal=B:USR1@T` does, through the script's trap), though never when
+        // run by hand. Not understood yet; see docs/CLUSTERS.md.
+        let checkpoints = run.appendingPathComponent("checkpoints")
+        let scancel = try DDPTrainProcess.which("scancel")
+        let checkpointed = waitUntil(120) {
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path),
+               names.contains(where: { $0.hasPrefix("step-") }) { return true }
+            if LocalSlurm.jobField(job.id, "JobState") != "RUNNING" { return true }
+            let sent = try? LocalSlurm.run(scancel, ["--signal=USR1", job.id])
+            XCTAssertEqual(sent?.status, 0, sent?.output ?? "")
+            usleep(800_000)
+            return false
+        }
+        XCTAssertTrue(checkpointed)
+
+        let finished = waitUntil(600) {
+            let state = LocalSlurm.jobField(job.id, "JobState")
+            return state == "COMPLETED" || state == "FAILED" || state == "CANCELLED" || state == "TIMEOUT"
+        }
+        let log = output(dir, job.id)
+        XCTAssertTrue(finished, "the job did not finish:\n\(log)")
+        XCTAssertEqual(LocalSlurm.jobField(job.id, "JobState"), "COMPLETED", log)
+        XCTAssertEqual(LocalSlurm.jobField(job.id, "Restarts"), "1", log)
+        XCTAssertTrue(log.contains("received SIGUSR1: stopped cleanly after step"), log)
+        XCTAssertTrue(log.contains("exit code 3"), "srun reports the ranks' pre-empted status:\n\(log)")
+        XCTAssertTrue(log.contains("requeueing job \(job.id) to resume"), log)
+        XCTAssertTrue(log.contains("resuming from the newest checkpoint"), log)
+
+        let reference = dir.appendingPathComponent("straight.safetensors")
+        let straight = try DDPTrainProcess.mpirun(ranks: 2, train + ["--quiet", "--run-dir", dir.appendingPathComponent("straight").path,
+                                                                    "--save", reference.path])
+        XCTAssertEqual(straight.status, 0, straight.output)
+        XCTAssertEqual(try Data(contentsOf: saved), try Data(contentsOf: reference),
+                       "the pre-empted, requeued and resumed job's weights differ from an uninterrupted run's")
+    }
+
+    // MARK: - Helpers
+
+    struct Submitted {
+        var id: String
+        var status: Int32
+        var text: String
+    }
+
+    /// `sbatch` of the project's job script at 2 tasks on 1 node, 1 CPU each, from `dir`.
+    func submit(_ dir: URL, name: String, environment: [String: String], _ train: [String],
+                wait: Bool, extra: [String] = []) throws -> Submitted {
+        let exports = (["ALL", "DDP_TRAIN=\(DDPTrainProcess.executable.path)"]
+            + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ",")
+        let arguments = ["--parsable", "--job-name=\(name)", "--chdir=\(dir.path)", "--output=\(dir.path)/slurm-%j.out",
+                         "--nodes=1", "--ntasks=2", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=10",
+                         "--export=\(exports)"] + (wait ? ["--wait"] : []) + extra
+            + [LocalSlurm.repository.appendingPathComponent("scripts/slurm/ddp-train.sbatch").path] + train
+        let result = try LocalSlurm.run(try DDPTrainProcess.which("sbatch"), arguments, timeout: 600)
+        // --parsable prints "ID" (or "ID;cluster"); --wait adds nothing on success.
+        let id = result.stdout.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+            let first = line.split(separator: ";").first.map(String.init) ?? ""
+            return Int(first) != nil ? first : nil
+        }.first ?? ""
+        XCTAssertFalse(id.isEmpty, "sbatch printed no job id:\n\(result.stdout)")
+        return Submitted(id: id, status: result.status, text: result.stdout)
+    }
+
+    func output(_ dir: URL, _ job: String) -> String {
+        (try? String(contentsOf: dir.appendingPathComponent("slurm-\(job).out"), encoding: .utf8)) ?? "(no job output)"
+    }
+
+    func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(200_000)
+        }
+        return condition()
+    }
+}
