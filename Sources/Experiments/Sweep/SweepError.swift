@@ -14,7 +14,10 @@ public struct SweepError: Error, CustomStringConvertible, Equatable {
 /// the same command again resumes it. The executable exits with `ExitStatus.preempted` for it,
 /// so a job script can requeue.
 public struct SweepInterrupted: Error, CustomStringConvertible, Equatable {
+    /// Which signal stopped it, and how to resume.
     public let message: String
+    /// An interruption with the given message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
