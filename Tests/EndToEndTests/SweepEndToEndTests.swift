@@ -96,6 +96,19 @@ final class SweepEndToEndTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("done.json").path))
     }
 
+    /// A point that stops because it reached its target ended on purpose: it is ok, not cut off.
+    func testPointThatReachesItsTargetEarlyIsOk() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self).appendingPathComponent("sweep")
+        let result = try runTrainer(["sweep", "--preset", "teacher-classification", "--epochs", "20",
+                                     "--eval-every", "2", "--target", "val_accuracy>=0.5",
+                                     "--grid", "lr=0.003,0.00001", "--sweep-dir", dir.path])
+        XCTAssertTrue(result.stdout.contains("2 ok, 0 failed"), result.output)
+        let rows = try summary(dir)
+        XCTAssertEqual(rows["lr0.003"]?["status"], "ok")
+        XCTAssertLessThan(Int(rows["lr0.003"]?["steps"] ?? "") ?? .max, 20 * 13, "the reaching point stopped early")
+        XCTAssertEqual(rows["lr1e-05"]?["status"] ?? rows["lr0.00001"]?["status"], "ok", "\(rows.keys)")
+    }
+
     func testFailedPointIsRecordedAndTheSweepGoesOn() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self).appendingPathComponent("sweep")
         // 32 samples in one global batch of 32 give one micro-batch per epoch: 100 accumulation

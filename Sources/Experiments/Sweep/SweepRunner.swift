@@ -206,8 +206,11 @@ public final class SweepRunner {
                 let metrics = try RunMetrics.read(runDirectory: dir)
                 outcome.metrics = metrics
                 outcome.exitCode = 0
-                if let planned = metrics.plannedSteps, metrics.steps < planned {
-                    // ddp-train exits 0 after a clean stop on SIGTERM/SIGUSR1: finished, but not done.
+                // A run that reached its targets, or its --max-steps, ended on purpose before the
+                // epoch budget; only one that ended otherwise short of it was cut off.
+                let ended = (try? RunSummary.read(from: dir))?.ended
+                let endedOnPurpose = ended == .targetsReached || ended == .maxSteps
+                if let planned = metrics.plannedSteps, metrics.steps < planned, !endedOnPurpose {
                     outcome.error = "stopped early at step \(metrics.steps) of \(planned) (pre-empted?)" + lastLines(dir)
                 } else {
                     outcome.status = .ok
