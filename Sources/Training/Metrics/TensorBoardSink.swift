@@ -107,12 +107,12 @@ public final class TensorBoardSink: MetricsSink {
         }
     }
 
-    private func write(_ record: TensorBoardRecord) {
+    func write(_ record: TensorBoardRecord) {
         guard !failed else { return }
         do { try writer.write(record) } catch { report(error) }
     }
 
-    private func flushWriter() {
+    func flushWriter() {
         guard !failed else { return }
         do { try writer.flush() } catch { report(error) }
     }
