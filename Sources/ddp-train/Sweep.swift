@@ -43,6 +43,9 @@ struct Sweep: ParsableCommand {
     @Option(help: "Per-layer diagnostics in every point every K steps (needed for the gradient noise scale in the report); 0: off.")
     var diagnosticsEvery = 0
 
+    @Option(help: "TensorBoard event files: each point in DIR/<point>, and the HParams experiment summary in DIR.")
+    var tensorboard: String?
+
     func run() throws {
         if MPILaunch.isLaunched() {
             failBeforeLaunch("run `ddp-train sweep` directly, not under mpirun: it starts mpirun itself for points with ranks > 1")
@@ -96,8 +99,12 @@ struct Sweep: ParsableCommand {
         let dimensions = (gridFromFile?.dimensions ?? []) + flagGrid.dimensions
         let plan = try SweepPlan(base: base, grid: SweepGrid(dimensions: dimensions))
 
-        let launcher = try launch.makeLauncher(needsMultiRank: plan.points.contains { $0.ranks > 1 },
+        var launcher = try launch.makeLauncher(needsMultiRank: plan.points.contains { $0.ranks > 1 },
                                                extraTrainArguments: diagnosticsEvery > 0 ? ["--diagnostics-every", "\(diagnosticsEvery)"] : [])
+        if let tensorboard {
+            launcher.tensorboardRoot = tensorboard
+            try SweepTensorBoard.writeExperiment(plan, root: URL(fileURLWithPath: tensorboard))
+        }
         // Unbuffered, so that a log file or pipe shows each point as it starts and ends.
         return SweepRunner(plan: plan, directory: directory, launcher: launcher, jobs: try launch.slots()) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))

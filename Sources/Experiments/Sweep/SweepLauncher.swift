@@ -25,6 +25,9 @@ public struct SweepLauncher: Sendable {
     /// Extra `ddp-train train` flags every point gets that are not config fields
     /// (`--diagnostics-every 5`, `--check-replicas-every 10`).
     public var trainArguments: [String]
+    /// `sweep --tensorboard DIR`: each point logs to `DIR/<point>` (`SweepTensorBoard`). Not
+    /// part of the fingerprint: where events go does not change what a point computes.
+    public var tensorboardRoot: String?
 
     /// A launcher for `executable`; by default through mpirun on this host, with nothing extra.
     public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
@@ -44,6 +47,7 @@ public struct SweepLauncher: Sendable {
     public func command(for point: SweepPoint, configPath: String, runDirectory: String) -> (program: String, arguments: [String]) {
         let train = ["train", "--preset", point.config.preset, "--config", configPath, "--run-dir", runDirectory, "--quiet"]
             + trainArguments
+            + (tensorboardRoot.map { ["--tensorboard", SweepTensorBoard.pointDirectory(root: $0, point: point)] } ?? [])
         guard point.ranks > 1 else { return (executable, train) }
         if let template, let program = template.first {
             let filled = template.dropFirst().map { $0.replacingOccurrences(of: "{ranks}", with: "\(point.ranks)") }

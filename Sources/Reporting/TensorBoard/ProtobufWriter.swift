@@ -34,6 +34,12 @@ struct ProtobufWriter {
         writeVarint(UInt64(bitPattern: value))
     }
 
+    /// An unsigned varint field: `uint32`/`uint64`, `bool` (0 or 1) or an enum's number.
+    mutating func writeVarint(field: Int, _ value: UInt64) {
+        writeTag(field: field, wireType: .varint)
+        writeVarint(value)
+    }
+
     /// A `double` field (fixed64, little-endian).
     mutating func writeDouble(field: Int, _ value: Double) {
         writeTag(field: field, wireType: .fixed64)

@@ -11,8 +11,17 @@ extension TensorBoardRecord {
         static let value = 1
     }
     private enum ValueField {
-        static let tag = 1, simpleValue = 2, histo = 5
+        static let tag = 1, simpleValue = 2, histo = 5, tensor = 8, metadata = 9
     }
+    private enum MetadataField {
+        static let pluginData = 1
+    }
+    private enum PluginDataField {
+        static let pluginName = 1, content = 2
+    }
+    /// The empty float tensor (`dtype: DT_FLOAT, tensor_shape {dim {}}`) that TensorBoard's own
+    /// hparams summaries carry: the plugin data is in the metadata, but readers expect a value.
+    private static let nullTensor: [UInt8] = [0x08, 0x01, 0x12, 0x02, 0x12, 0x00]
     private enum HistogramField {
         static let min = 1, max = 2, num = 3, sum = 4, sumSquares = 5, bucketLimit = 6, bucket = 7
     }
@@ -37,6 +46,9 @@ extension TensorBoardRecord {
                 if !histogram.tag.isEmpty { value.writeString(field: ValueField.tag, histogram.tag) }
                 value.writeBytes(field: ValueField.histo, Self.encode(histogram.data))
                 summary.writeBytes(field: SummaryField.value, value.bytes)
+            }
+            for plugin in pluginValues {
+                summary.writeBytes(field: SummaryField.value, Self.encode(plugin))
             }
             event.writeBytes(field: EventField.summary, summary.bytes)
         }
@@ -83,6 +95,7 @@ extension TensorBoardRecord {
         var tag = ""
         var simpleValue: Float?
         var histogram: HistogramData?
+        var plugin: (name: String, content: [UInt8])?
         while let header = try reader.nextField() {
             switch header.field {
             case ValueField.tag:
@@ -94,12 +107,62 @@ extension TensorBoardRecord {
             case ValueField.histo:
                 try reader.expect(header, .lengthDelimited, name: "Summary.Value.histo")
                 histogram = try Self.decodeHistogram(try reader.readLengthDelimited())
+            case ValueField.metadata:
+                try reader.expect(header, .lengthDelimited, name: "Summary.Value.metadata")
+                plugin = try Self.decodePluginData(try reader.readLengthDelimited())
             default:
                 try reader.skip(wireType: header.wireType)
             }
         }
         if let simpleValue { scalars.append(Scalar(tag: tag, value: simpleValue)) }
         if let histogram { histograms.append(Histogram(tag: tag, data: histogram)) }
+        // Scalars and histograms may carry metadata too; only the other values are plugin values.
+        if let plugin, simpleValue == nil, histogram == nil {
+            pluginValues.append(PluginValue(tag: tag, pluginName: plugin.name, content: plugin.content))
+        }
+    }
+
+    /// `Summary.Value{tag, tensor: null, metadata: {plugin_data: {plugin_name, content}}}`.
+    private static func encode(_ plugin: PluginValue) -> [UInt8] {
+        var pluginData = ProtobufWriter()
+        if !plugin.pluginName.isEmpty { pluginData.writeString(field: PluginDataField.pluginName, plugin.pluginName) }
+        if !plugin.content.isEmpty { pluginData.writeBytes(field: PluginDataField.content, plugin.content) }
+        var metadata = ProtobufWriter()
+        metadata.writeBytes(field: MetadataField.pluginData, pluginData.bytes)
+        var value = ProtobufWriter()
+        if !plugin.tag.isEmpty { value.writeString(field: ValueField.tag, plugin.tag) }
+        value.writeBytes(field: ValueField.tensor, nullTensor)
+        value.writeBytes(field: ValueField.metadata, metadata.bytes)
+        return value.bytes
+    }
+
+    /// The plugin name and content of a `SummaryMetadata`, or nil when it has no plugin data.
+    private static func decodePluginData(_ bytes: ArraySlice<UInt8>) throws(ProtobufReader.Failure) -> (name: String, content: [UInt8])? {
+        var metadata = ProtobufReader(bytes)
+        var found: (name: String, content: [UInt8])?
+        while let header = try metadata.nextField() {
+            guard header.field == MetadataField.pluginData else {
+                try metadata.skip(wireType: header.wireType)
+                continue
+            }
+            try metadata.expect(header, .lengthDelimited, name: "SummaryMetadata.plugin_data")
+            var reader = ProtobufReader(try metadata.readLengthDelimited())
+            var result = (name: "", content: [UInt8]())
+            while let inner = try reader.nextField() {
+                switch inner.field {
+                case PluginDataField.pluginName:
+                    try reader.expect(inner, .lengthDelimited, name: "PluginData.plugin_name")
+                    result.name = try reader.readString()
+                case PluginDataField.content:
+                    try reader.expect(inner, .lengthDelimited, name: "PluginData.content")
+                    result.content = Array(try reader.readLengthDelimited())
+                default:
+                    try reader.skip(wireType: inner.wireType)
+                }
+            }
+            found = result
+        }
+        return found
     }
 
     private static func encode(_ histogram: HistogramData) -> [UInt8] {

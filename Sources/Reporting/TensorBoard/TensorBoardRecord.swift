@@ -29,6 +29,24 @@ public struct TensorBoardRecord: Equatable, Sendable {
         }
     }
 
+    /// A summary value that belongs to a TensorBoard plugin (`Summary.Value.metadata.plugin_data`),
+    /// such as the HParams plugin's session and experiment summaries.
+    public struct PluginValue: Equatable, Sendable {
+        /// The value's tag, e.g. `_hparams_/session_start_info`.
+        public var tag: String
+        /// The plugin that reads it, e.g. `hparams`.
+        public var pluginName: String
+        /// The plugin's serialized content.
+        public var content: [UInt8]
+
+        /// A plugin value named `tag`.
+        public init(tag: String, pluginName: String, content: [UInt8]) {
+            self.tag = tag
+            self.pluginName = pluginName
+            self.content = content
+        }
+    }
+
     /// Seconds since 1970, as TensorBoard's relative-time axis uses.
     public var wallTime: Double
     /// The training step.
@@ -39,15 +57,18 @@ public struct TensorBoardRecord: Equatable, Sendable {
     public var scalars: [Scalar]
     /// The histogram values, in file order.
     public var histograms: [Histogram]
+    /// The plugin values, in file order.
+    public var pluginValues: [PluginValue]
 
     /// A record; a record with a `fileVersion` carries no summary values.
     public init(wallTime: Double, step: Int, fileVersion: String? = nil,
-                scalars: [Scalar] = [], histograms: [Histogram] = []) {
+                scalars: [Scalar] = [], histograms: [Histogram] = [], pluginValues: [PluginValue] = []) {
         self.wallTime = wallTime
         self.step = step
         self.fileVersion = fileVersion
         self.scalars = scalars
         self.histograms = histograms
+        self.pluginValues = pluginValues
     }
 
     /// The version string every event file starts with.

@@ -81,7 +81,9 @@ public enum TrainingRun {
             describeResume(checkpoint, plan: plan, console: console)
         }
         // After a restore: diagnostics and TensorBoard need the step.
-        try attachDiagnostics(to: trainer, metrics: metrics, options: options, console: console)
+        let tensorBoard = try attachDiagnostics(to: trainer, metrics: metrics, options: options, console: console)
+        // A resumed run kept its session start (a step-0 record) in the event files.
+        if trainer.step == 0 { tensorBoard?.startSession(config: plan.config, ranks: communicator.worldSize) }
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
         if let blas = options.blasThreads { console.info(blas.description) }
@@ -106,8 +108,9 @@ public enum TrainingRun {
         } catch {
             // A run stopped by divergence or pre-emption still says how it ended.
             if trainer.end != nil, let directory {
-                try? RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started))
-                    .write(to: directory.url)
+                let runSummary = RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started))
+                try? runSummary.write(to: directory.url)
+                tensorBoard?.endSession(runSummary)
             }
             throw error
         }
@@ -116,7 +119,9 @@ public enum TrainingRun {
             try WeightsFile.save(trainer.model, to: save, metadata: ["preset": config.preset, "steps": "\(trainer.step)"])
         }
         if let directory {
-            try RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started)).write(to: directory.url)
+            let runSummary = RunSummary(trainer: trainer, tracker: tracker, wallSeconds: Date().timeIntervalSince(started))
+            try runSummary.write(to: directory.url)
+            tensorBoard?.endSession(runSummary)
         }
         reportTargets(tracker, trainer: trainer, console: console)
         if options.printSummary { console.result(summary.render()) }
@@ -143,9 +148,10 @@ public enum TrainingRun {
     }
 
     /// `--diagnostics-every` and `--tensorboard`: per-layer diagnostics on every rank, a
-    /// TensorBoard sink on rank 0.
+    /// TensorBoard sink on rank 0, which is returned for the HParams records.
+    @discardableResult
     static func attachDiagnostics(to trainer: Trainer, metrics: MetricsRecording, options: RunOptions,
-                                  console: Console) throws {
+                                  console: Console) throws -> TensorBoardSink? {
         let diagnostics = DiagnosticsOptions(every: options.diagnosticsEvery, vanishingThreshold: options.vanishingThreshold)
         try diagnostics.validate()
         if diagnostics.every > 0 { trainer.diagnostics = GradientDiagnostics(trainer: trainer, options: diagnostics) }
@@ -153,8 +159,11 @@ public enum TrainingRun {
             let url = URL(fileURLWithPath: dir)
             // A resumed run repeats no step: drop events logged after the checkpoint.
             if trainer.step > 0 { try TensorBoardWriter.discardRecords(after: trainer.step, in: url) }
-            metrics.add(try TensorBoardSink(directory: url, console: console))
+            let sink = try TensorBoardSink(directory: url, console: console)
+            metrics.add(sink)
+            return sink
         }
+        return nil
     }
 
     /// One line per target: the step it was first reached at, or that it never was.

@@ -12,6 +12,8 @@ import Reporting
 ///   `noise_scale_layer/<layer>`, `update_ratio/<layer>`, `local_grad_norm/<layer>/mean` and
 ///   `…/spread`, `activation/<layer>/mean`, `…/std`, `…/saturated_fraction`, `…/dead_fraction`;
 /// - per epoch: `epoch/train_loss`, `validation/loss`, `validation/accuracy`.
+/// - at the end (`endSession`): `final/…` and `target/<metric>_step`, with the HParams
+///   session records (TensorBoardSink+HParams.swift).
 ///
 /// Histograms on diagnostic steps: `gradients/<layer>` and `activations/<layer>`.
 ///
@@ -107,12 +109,12 @@ public final class TensorBoardSink: MetricsSink {
         }
     }
 
-    private func write(_ record: TensorBoardRecord) {
+    func write(_ record: TensorBoardRecord) {
         guard !failed else { return }
         do { try writer.write(record) } catch { report(error) }
     }
 
-    private func flushWriter() {
+    func flushWriter() {
         guard !failed else { return }
         do { try writer.flush() } catch { report(error) }
     }
