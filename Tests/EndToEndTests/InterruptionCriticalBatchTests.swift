@@ -59,7 +59,9 @@ final class InterruptionCriticalBatchTests: InterruptionTests {
         let total = try XCTUnwrap(expected["trials_run"] as? Int)
 
         _ = try interruptAndResume(study(dir), directory: dir, seed: 6,
-                                   finished: { markers("summary.json", under: dir, valid: isFinished) }, ranAgain: ran)
+                                   finished: { markers("summary.json", under: dir, valid: isFinished) },
+                                   unfinished: { unfinished("summary.json", started: "trial-config.json", under: dir, valid: isFinished) },
+                                   ranAgain: ran)
         let result = try read(dir)
         XCTAssertEqual(canonical(deterministic(result)), canonical(deterministic(expected)))
         // Every trial the reference ran exists once: the last run reused what the killed ones finished.

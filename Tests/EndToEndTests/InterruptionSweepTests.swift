@@ -40,6 +40,7 @@ final class InterruptionSweepTests: InterruptionTests {
 
         let last = try interruptAndResume(sweep(dir), directory: dir, seed: 18,
                                           finished: { markers("done.json", under: dir, valid: isDone) },
+                                          unfinished: { unfinished("done.json", started: "sweep-config.json", under: dir, valid: isDone) },
                                           ranAgain: ran)
         XCTAssertTrue(last.stdout.contains("6 ok, 0 failed"), last.stdout)
         XCTAssertEqual(try deterministicSummary(dir), try deterministicSummary(reference))

@@ -23,18 +23,20 @@ class InterruptionTests: XCTestCase {
     /// lists the files that mark finished work (path → contents); each must be untouched by the
     /// run, and `ranAgain` must not find its name among the run's "run" lines.
     func interruptAndResume(_ arguments: [String], directory: URL, seed: UInt64,
-                            finished: () -> [String: Data], ranAgain: (String, String) -> Bool) throws -> ProcessGroupRun.Result {
-        var kills = 0
+                            finished: () -> [String: Data], unfinished: () -> Int,
+                            ranAgain: (String, String) -> Bool) throws -> ProcessGroupRun.Result {
+        var kills = 0, cutMidway = 0
         for moment in killMoments(seed: seed) {
             let before = finished()
             let result = try ProcessGroupRun.run(arguments, killAfter: moment, watching: directory)
-            if result.killed { kills += 1 } else { XCTAssertEqual(result.status, 0, result.stdout + result.stderr) }
+            if result.killed { kills += 1; cutMidway += unfinished() > 0 ? 1 : 0 } else { XCTAssertEqual(result.status, 0, result.stdout + result.stderr) }
             for (name, contents) in before {
                 XCTAssertFalse(ranAgain(name, result.stdout), "\(name) finished before, yet ran again:\n\(result.stdout)")
                 XCTAssertEqual(finished()[name], contents, "\(name) finished before, yet its record changed")
             }
         }
         XCTAssertGreaterThan(kills, 0, "at least one run was cut short")
+        XCTAssertGreaterThan(cutMidway, 0, "at least one kill left work half done")
         let before = finished()
         let last = try ProcessGroupRun.run(arguments, watching: directory)
         XCTAssertFalse(last.killed)
@@ -44,6 +46,18 @@ class InterruptionTests: XCTestCase {
             XCTAssertEqual(finished()[name], contents, name)
         }
         return last
+    }
+
+    /// Directories under `root` holding `started` (the config a point or trial is launched
+    /// with) but no valid `marker`: work begun and not finished.
+    func unfinished(_ marker: String, started: String, under root: URL, valid: (Data) -> Bool) -> Int {
+        var count = 0
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) ?? .init()
+        where url.lastPathComponent == started {
+            let file = url.deletingLastPathComponent().appendingPathComponent(marker)
+            if FileManager.default.contents(atPath: file.path).map(valid) != true { count += 1 }
+        }
+        return count
     }
 
     /// Files named `marker` under `root`, by their path relative to it.

@@ -2,8 +2,10 @@ import Foundation
 import XCTest
 
 /// Runs `ddp-train` in a process group of its own so that a test can SIGKILL the command and
-/// every process it started at once. Killing only the parent of a sweep or a study leaves its
-/// trial processes running, and they would go on writing into the directory under test.
+/// every process it started, as a lost node would. Killing only the parent of a sweep or a study
+/// leaves its trial processes running, and they would go on writing into the directory under
+/// test; nor does killing its group reach them: Foundation's `Process` starts each child in a
+/// process group of its own. So the group is frozen, then its whole process tree is killed.
 enum ProcessGroupRun {
     struct Result {
         /// Whether the run was killed before it ended on its own.
@@ -49,9 +51,13 @@ enum ProcessGroupRun {
             if waitpid(pid, &status, WNOHANG) == pid { ended = true; break }
             usleep(10_000)
         }
-        // Kill the group even when the parent ended: nothing it started may outlive it.
-        kill(-pid, SIGKILL)
-        if !ended { _ = waitpid(pid, &status, 0) }
+        if !ended {
+            // SIGSTOP first: a frozen parent starts no child between the listing and the kill.
+            kill(-pid, SIGSTOP)
+            for child in descendants(of: pid) { kill(child, SIGKILL) }
+            kill(-pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+        }
         try assertNoSurvivors(writingInto: directory)
         // WIFEXITED / WEXITSTATUS are macros Swift does not import.
         let exited = ended && status & 0x7f == 0
@@ -60,11 +66,31 @@ enum ProcessGroupRun {
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
+    /// Every process below `root`, from /proc's parent links.
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: pid_t] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // "pid (comm) state ppid …": comm may hold spaces, so fields are counted after ')'.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { parents[pid] = parent }
+        }
+        var found: [pid_t] = [], frontier = [root]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            found += children
+            frontier += children
+        }
+        return found
+    }
+
     /// Fails (after killing them) if processes whose command line names `directory` are still
-    /// alive a few seconds after their group was killed: they would write into it later.
+    /// alive a second after the kill: they would write into it later. (A second, not longer:
+    /// a trial left running would finish within a few and hide.)
     static func assertNoSurvivors(writingInto directory: URL) throws {
         var survivors: [pid_t] = []
-        for _ in 0..<100 {
+        for _ in 0..<20 {
             survivors = processes(naming: directory.path)
             if survivors.isEmpty { return }
             usleep(50_000)
