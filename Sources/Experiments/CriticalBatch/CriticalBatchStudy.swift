@@ -110,8 +110,15 @@ public final class CriticalBatchStudy {
     /// A finished trial's summary, when its directory holds one for exactly this configuration.
     private func reusableSummary(_ trial: CriticalBatchTrial) -> RunSummary? {
         let dir = directory.appendingPathComponent(trial.relativePath)
-        guard let summary = try? RunSummary.read(from: dir), summary.configHash == RunSummary.hash(trial.config),
-              summary.ended != .preempted else { return nil }
+        let file = dir.appendingPathComponent("summary.json")
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        // A summary that does not decode (cut short, edited) proves nothing: the trial runs again,
+        // and the log says why, since its directory looked finished.
+        guard let summary = try? RunSummary.read(from: dir) else {
+            log("note: \(trial.relativePath): its summary.json cannot be read; running it again")
+            return nil
+        }
+        guard summary.configHash == RunSummary.hash(trial.config), summary.ended != .preempted else { return nil }
         return summary
     }
 

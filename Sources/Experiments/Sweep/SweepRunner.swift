@@ -142,8 +142,13 @@ public final class SweepRunner {
     /// The outcome in `done.json`, when the point finished with the same launch as now.
     func finishedOutcome(_ point: SweepPoint) -> PointOutcome? {
         let url = pointDirectory(point.name).appendingPathComponent("done.json")
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let outcome = try? JSONDecoder().decode(PointOutcome.self, from: data) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        // A done.json that does not decode (cut short, edited) proves nothing: run the point again,
+        // and say so, since a present-but-ignored marker would otherwise puzzle whoever finds it.
+        guard let outcome = try? JSONDecoder().decode(PointOutcome.self, from: data) else {
+            log("note: \(point.name): its done.json cannot be read; running it again")
+            return nil
+        }
         guard outcome.status == .ok, outcome.fingerprint == launcher.fingerprint(for: point) else {
             log("note: \(point.name) finished earlier with other settings; running it again")
             return nil
