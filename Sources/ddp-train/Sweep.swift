@@ -47,6 +47,11 @@ struct Sweep: ParsableCommand {
         if MPILaunch.isLaunched() {
             failBeforeLaunch("run `ddp-train sweep` directly, not under mpirun: it starts mpirun itself for points with ranks > 1")
         }
+        // The base configuration, before any grid or per-trial setting.
+        if flags.printConfig {
+            do { _ = try flags.printConfigIfAsked(try flags.resolvedConfig()) } catch { failBeforeLaunch("\(error)") }
+            return
+        }
         let runner: SweepRunner
         do {
             runner = try makeRunner()
