@@ -6,7 +6,7 @@
 //
 //   CBLAS, CKernels → Autograd → NN ─────────┐
 //   CMPI → Collectives ──→ DataParallelism ──┴→ Training → RunReports → Experiments → ddp-train
-//   DataFormats → Reporting ─────────────────────┘
+//   DataFormats → Reporting ─────────────────────┘         └→ ConfigFiles (+ Yams) ─→ ddp-train
 //
 // Release builds use SwiftPM's defaults (-O, whole module): no unsafe flags, so the libraries
 // can be depended on by version, and every precondition and bounds check stays in what users run.
@@ -28,6 +28,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // 6 and later: their libyaml refuses input nested over 1,000 levels before Yams's
+        // recursive composer could overflow the stack on it (5.x has no such limit).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -48,12 +51,15 @@ let package = Package(
         .target(name: "Training",
                 dependencies: ["Autograd", "NN", "Collectives", "DataParallelism", "DataFormats", "Reporting",
                                .product(name: "Logging", package: "swift-log")]),
+        // Reading config files as people write them (YAML or JSON) and printing one: kept out of
+        // Training so that Yams stays a dependency of the command line, not of every run.
+        .target(name: "ConfigFiles", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "RunReports", dependencies: ["Training", "DataFormats", "Reporting"]),
         .target(name: "Experiments",
                 dependencies: ["Training", "RunReports", "Collectives", "DataFormats", "Reporting"]),
 
         .executableTarget(name: "ddp-train",
-                          dependencies: ["Autograd", "Training", "Experiments", "RunReports", "Collectives",
+                          dependencies: ["Autograd", "Training", "ConfigFiles", "Experiments", "RunReports", "Collectives",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "ddp-bench",
                           dependencies: ["Autograd", "NN", "Collectives", "DataParallelism",
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "TrainingTests",
                     dependencies: ["Training", "Autograd", "NN", "Collectives", "DataFormats", "Reporting"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConfigFilesTests", dependencies: ["ConfigFiles", "Training"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training"]),
         // Launches the built ddp-train binary, alone and under real mpirun.
         .testTarget(name: "EndToEndTests",

@@ -65,6 +65,11 @@ struct CriticalBatch: ParsableCommand {
         if MPILaunch.isLaunched() {
             failBeforeLaunch("run `ddp-train critical-batch` directly, not under mpirun: it starts mpirun itself for trials with ranks > 1")
         }
+        // The base configuration, before any grid or per-trial setting.
+        if flags.printConfig {
+            do { _ = try flags.printConfigIfAsked(try flags.resolvedConfig()) } catch { failBeforeLaunch("\(error)") }
+            return
+        }
         let study: CriticalBatchStudy
         do {
             study = try makeStudy()

@@ -63,6 +63,11 @@ struct ScalingModel: ParsableCommand {
     var report: String?
 
     func run() throws {
+        // The base configuration, before any grid or per-trial setting.
+        if flags.printConfig {
+            do { _ = try flags.printConfigIfAsked(try flags.resolvedConfig()) } catch { failBeforeLaunch("\(error)") }
+            return
+        }
         let config: TrainingConfig
         let rankList: [Int]
         let measuredScaling: MeasuredScaling?

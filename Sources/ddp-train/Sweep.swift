@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigFiles
 import Collectives
 import Foundation
 import Experiments
@@ -50,6 +51,11 @@ struct Sweep: ParsableCommand {
         if MPILaunch.isLaunched() {
             failBeforeLaunch("run `ddp-train sweep` directly, not under mpirun: it starts mpirun itself for points with ranks > 1")
         }
+        // The base configuration, before any grid or per-trial setting.
+        if flags.printConfig {
+            do { _ = try flags.printConfigIfAsked(try flags.resolvedConfig()) } catch { failBeforeLaunch("\(error)") }
+            return
+        }
         let runner: SweepRunner
         do {
             runner = try makeRunner()
@@ -90,7 +96,14 @@ struct Sweep: ParsableCommand {
             if let preset = file.preset, !presetGiven { pointFlags.preset = preset }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let merged = directory.appendingPathComponent("base-config.json")
-            try file.mergedConfig(userConfigPath: flags.config).write(to: merged, options: .atomic)
+            // A YAML --config becomes JSON first: the merge with the grid file's base is in JSON.
+            var userConfig = flags.config
+            if let path = flags.config {
+                let converted = directory.appendingPathComponent("user-config.json")
+                try TrainingConfig.configJSON(ofFile: path).write(to: converted, options: .atomic)
+                userConfig = converted.path
+            }
+            try file.mergedConfig(userConfigPath: userConfig).write(to: merged, options: .atomic)
             pointFlags.config = merged.path
             gridFromFile = file.grid
         }

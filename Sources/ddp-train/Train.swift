@@ -78,6 +78,7 @@ struct Train: ParsableCommand {
         } catch {
             failBeforeLaunch("\(error)")
         }
+        if try flags.printConfigIfAsked(config) { return }
         // Before any product runs: OpenBLAS starts its threads on the first call.
         let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
         blasThreads.apply()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigFiles
 import Training
 
 /// Every flag that sets a `TrainingConfig` field. Unset flags leave the preset's (or the
@@ -7,8 +8,11 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "The experiment to start from: \(Preset.catalog.map(\.name).joined(separator: ", ")).")
     var preset = "seed-sigmoid-mlp"
 
-    @Option(help: "A JSON file of config fields (docs/CONFIG.md); flags override it.")
+    @Option(help: "A YAML or JSON file of config fields, keys as in config.json or as the flags (docs/CONFIG.md); flags override it.")
     var config: String?
+
+    @Flag(help: "Print the resolved configuration as YAML (a valid --config file) and exit without running.")
+    var printConfig = false
 
     // Numeric options parse their value unconditionally, so that a negative number such as
     // `--bias-init -0.1` (or a mistaken `--lr -1`) is read as the value, not as an unknown flag.
@@ -94,7 +98,7 @@ struct TrainingFlags: ParsableArguments {
     /// The preset, overlaid with the config file, overlaid with the flags.
     func resolvedConfig() throws -> TrainingConfig {
         var c = try Preset.config(named: preset)
-        if let config { c = try c.overlaying(jsonFile: config) }
+        if let config { c = try c.overlaying(configFile: config) }
         func set<T>(_ value: T?, _ path: WritableKeyPath<TrainingConfig, T>) { if let value { c[keyPath: path] = value } }
         func set<T>(_ value: T?, _ path: WritableKeyPath<TrainingConfig, T?>) { if let value { c[keyPath: path] = value } }
         set(model, \.model); set(depth, \.depth); set(width, \.width); set(activation, \.activation)
@@ -143,5 +147,13 @@ struct TrainingFlags: ParsableArguments {
         }
         try c.validate()
         return c
+    }
+
+    /// With `--print-config`, prints `config` as YAML and returns true: the caller then exits 0
+    /// without running anything.
+    func printConfigIfAsked(_ config: TrainingConfig) throws -> Bool {
+        guard printConfig else { return false }
+        print(try ConfigYAMLWriter.yaml(of: config), terminator: "")
+        return true
     }
 }

@@ -53,7 +53,7 @@ public struct SweepGridFile: Sendable {
         guard let baseDictionary = baseObject as? [String: Any] else {
             throw SweepError("\(path): 'base' must be an object of config fields, like {\"epochs\": 5}")
         }
-        for key in ["comparison", "runDir"] where baseDictionary[key] != nil {
+        for key in ["comparison", "runDir"] where Self.byFieldName(baseDictionary)[key] != nil {
             throw SweepError("\(path): base: '\(key)' cannot be set in a sweep; each point gets its own run directory")
         }
         let baseData = try JSONSerialization.data(withJSONObject: baseDictionary, options: [.sortedKeys])
@@ -77,11 +77,18 @@ public struct SweepGridFile: Sendable {
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
                 throw SweepError("\(userConfigPath): expected a JSON object of settings, like {\"lr\": 0.01}")
             }
-            merged = object
+            merged = Self.byFieldName(object)
         }
         let baseObject = (try? JSONSerialization.jsonObject(with: base)) as? [String: Any] ?? [:]
-        merged.merge(baseObject) { _, new in new }
+        merged.merge(Self.byFieldName(baseObject)) { _, new in new }
         return try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// The object with each key that names a field in either spelling (`global-batch-size`,
+    /// `globalBatchSize`) under its field name, so that the file's `base` overrides the user's
+    /// config whichever way each spelled it. Unknown keys stay, for the overlay to refuse.
+    static func byFieldName(_ object: [String: Any]) -> [String: Any] {
+        Dictionary(object.map { (ConfigKeySpelling.fieldName(for: $0.key) ?? $0.key, $0.value) }) { _, last in last }
     }
 
     /// The keys in the order they first appear in the file's text after `marker`, so the grid's

@@ -4,7 +4,8 @@ import Foundation
 extension TrainingConfig {
     /// The configuration with the fields of a JSON config file laid over it.
     ///
-    /// Only the fields present in the file change. An unknown field, a value of the wrong type
+    /// Only the fields present in the file change. Keys may be field names (`globalBatchSize`) or
+    /// the flags' kebab case (`global-batch-size`). An unknown field, a value of the wrong type
     /// or malformed JSON is a `ConfigError` naming the file and the field.
     public func overlaying(jsonFile path: String) throws -> TrainingConfig {
         let data: Data
@@ -34,12 +35,18 @@ extension TrainingConfig {
         let base = try JSONSerialization.jsonObject(with: try encoder.encode(self)) as? [String: Any] ?? [:]
         let known = Set(TrainingConfig.fieldNames)
         var merged = base
-        for (key, value) in overrides {
-            guard known.contains(key) else {
-                let suggestion = TrainingConfig.fieldNames.min { editDistance($0, key) < editDistance($1, key) } ?? ""
+        var spelledAs: [String: String] = [:]
+        // Sorted, so that of two spellings of one field the same one is named every time.
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let field = ConfigKeySpelling.fieldName(for: key), known.contains(field) else {
+                let suggestion = ConfigKeySpelling.suggestion(for: key)
                 throw ConfigError("\(source): unknown field \(key.quotedForMessage) (did you mean '\(suggestion)'? see docs/CONFIG.md)")
             }
-            merged[key] = value
+            if let other = spelledAs[field] {
+                throw ConfigError("\(source): '\(other)' and '\(key)' are the same field; give it once")
+            }
+            spelledAs[field] = key
+            merged[field] = value
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
