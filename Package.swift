@@ -53,7 +53,7 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")]),
         // Reading config files as people write them (YAML or JSON) and printing one: kept out of
         // Training so that Yams stays a dependency of the command line, not of every run.
-        .target(name: "ConfigFiles", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ConfigFiles", dependencies: ["Training", "DataFormats", .product(name: "Yams", package: "Yams")]),
         .target(name: "RunReports", dependencies: ["Training", "DataFormats", "Reporting"]),
         .target(name: "Experiments",
                 dependencies: ["Training", "RunReports", "Collectives", "DataFormats", "Reporting"]),

@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 import Training
 import Yams
@@ -10,7 +11,7 @@ public enum ConfigYAMLWriter {
     public static func yaml(of config: TrainingConfig) throws -> String {
         // Through the JSON encoding, so that the YAML holds exactly what config.json would, and
         // reads back through the same decoder.
-        let encoded = try JSONDecoder().decode(ConfigValue.self, from: try JSONEncoder().encode(config))
+        let encoded = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(config))
         guard case .object(let fields) = encoded else { return "" }
         var mapping: [(Node, Node)] = []
         for (field, value) in fields.sorted(by: { ConfigKeySpelling.kebab($0.key) < ConfigKeySpelling.kebab($1.key) }) {
@@ -20,7 +21,7 @@ public enum ConfigYAMLWriter {
         return try Yams.serialize(node: Node(mapping), sortKeys: false)
     }
 
-    private static func node(_ value: ConfigValue) -> Node {
+    private static func node(_ value: JSONValue) -> Node {
         switch value {
         case .null: return Node("null", Tag(.null))
         case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))

@@ -1,6 +1,8 @@
 /// Any JSON value, decoded without a schema so that a header's shape can be checked field by
-/// field with messages that say which field is wrong (a `Codable` schema only says "type mismatch").
-indirect enum JSONValue: Decodable, Equatable {
+/// field with messages that say which field is wrong (a `Codable` schema only says "type mismatch"),
+/// and so that booleans, integers and other numbers stay apart (Foundation's `JSONSerialization`
+/// gives `NSNumber` for all three). Shared within the package (config files use it too).
+package indirect enum JSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -9,7 +11,8 @@ indirect enum JSONValue: Decodable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    /// Decodes whatever JSON value the decoder holds.
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

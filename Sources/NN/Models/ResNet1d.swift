@@ -15,9 +15,8 @@ public final class ResNet1d: Module {
     public init(inputs: Int, width: Int, depth: Int, outputs: Int, activation: ActivationKind = .relu,
                 batchNorm: Bool = false, residual: Bool = true) {
         convIn = Conv1d(inputs, width, kernelSize: 1)
-        blocks = Sequential((0..<depth).map { _ in
-            ResidualBlock(width, width, activation: activation, batchNorm: batchNorm, residual: residual)
-        })
+        blocks = ResNet1dTrunk.blocks(width: width, depth: depth, activation: activation, batchNorm: batchNorm,
+                                      residual: residual)
         convOut = Conv1d(width, outputs, kernelSize: 1)
         super.init()
         registerModule("conv_in", convIn)
@@ -27,26 +26,9 @@ public final class ResNet1d: Module {
 
     /// Maps `[N, inputs, L]` to `[N, outputs, L]`, channel-major inside when no batch norm or hook needs the usual layout.
     public override func forward(_ x: Tensor) -> Tensor {
-        if let residualBlocks = channelMajorBlocks {
-            // The same computation with the activations channel-major from the first
-            // convolution to the last: two cheap transposes of the narrow input and output,
-            // instead of five full-width ones per convolution.
-            var h = convIn.forwardChannelMajor(x.permuted([1, 0, 2]))
-            for block in residualBlocks { h = block.forwardChannelMajor(h) }
+        if let h = ResNet1dTrunk.channelMajorOutput(x, convIn: convIn, blocks: blocks, owner: self) {
             return convOut.forwardChannelMajor(h).permuted([1, 0, 2])
         }
         return convOut(blocks(convIn(x)))
-    }
-
-    /// The blocks, when the whole network can run channel-major (see
-    /// ``ResidualBlock/runsChannelMajor``): no batch norm, no forward hooks below.
-    private var channelMajorBlocks: [ResidualBlock]? {
-        guard !hasForwardHooksBelow else { return nil }
-        var result: [ResidualBlock] = []
-        for layer in blocks.layers {
-            guard let block = layer as? ResidualBlock, block.runsChannelMajor else { return nil }
-            result.append(block)
-        }
-        return result
     }
 }

@@ -19,9 +19,8 @@ public final class ResNet1dClassifier: Module {
     public init(inputs: Int, width: Int, depth: Int, classes: Int, activation: ActivationKind = .relu,
                 batchNorm: Bool = false, residual: Bool = true) {
         convIn = Conv1d(inputs, width, kernelSize: 1)
-        blocks = Sequential((0..<depth).map { _ in
-            ResidualBlock(width, width, activation: activation, batchNorm: batchNorm, residual: residual)
-        })
+        blocks = ResNet1dTrunk.blocks(width: width, depth: depth, activation: activation, batchNorm: batchNorm,
+                                      residual: residual)
         fc = Linear(width, classes)
         super.init()
         registerModule("conv_in", convIn)
@@ -31,25 +30,10 @@ public final class ResNet1dClassifier: Module {
 
     /// Maps `[N, inputs, L]` to logits `[N, classes]`, averaging the trunk's output over the length.
     public override func forward(_ x: Tensor) -> Tensor {
-        if let residualBlocks = channelMajorBlocks {
-            // As ResNet1d: channel-major from the first convolution to the last. Pooling
-            // channel-major [C, N, L] gives [C, N], and only that small matrix is transposed.
-            var h = convIn.forwardChannelMajor(x.permuted([1, 0, 2]))
-            for block in residualBlocks { h = block.forwardChannelMajor(h) }
+        if let h = ResNet1dTrunk.channelMajorOutput(x, convIn: convIn, blocks: blocks, owner: self) {
+            // Pooling channel-major [C, N, L] gives [C, N]; only that small matrix is transposed.
             return fc(h.averagePooledOverLength().transposed())
         }
         return fc(blocks(convIn(x)).averagePooledOverLength())
-    }
-
-    /// The blocks, when the trunk can run channel-major (see ``ResidualBlock/runsChannelMajor``):
-    /// no batch norm, no forward hooks below.
-    private var channelMajorBlocks: [ResidualBlock]? {
-        guard !hasForwardHooksBelow else { return nil }
-        var result: [ResidualBlock] = []
-        for layer in blocks.layers {
-            guard let block = layer as? ResidualBlock, block.runsChannelMajor else { return nil }
-            result.append(block)
-        }
-        return result
     }
 }
