@@ -68,6 +68,8 @@ public final class Trainer {
     public let weightLayers: [(name: String, tensor: Tensor)]
     /// Each weight layer's index in `model.parameters`.
     private let weightLayerSlots: [Int]
+    /// Whether rank 0's buffers (BatchNorm running statistics) go to every rank after each step.
+    private let broadcastsBuffers: Bool
     /// The weight layers' gradient norms at the first step (at initialization) and the last logged one.
     public private(set) var firstNorms: [Double]?
     /// The weight layers' gradient norms at the newest logged step.
@@ -106,6 +108,7 @@ public final class Trainer {
         weightLayers = ModelFactory.weightLayers(model)
         let parameters = model.parameters
         weightLayerSlots = weightLayers.map { layer in parameters.firstIndex { $0 === layer.tensor } ?? 0 }
+        broadcastsBuffers = !model.namedBuffers().isEmpty && communicator.worldSize > 1
 
         try StartupCheck.verifyAgreement(communicator: communicator, config: c, model: model, dataset: train)
         dataParallel = DataParallel(model: model, communicator: communicator,
@@ -229,7 +232,7 @@ public final class Trainer {
         t.optimizer = seconds(t3, now())
         timeline?.record(nonFinite ? "skipped step" : "optimizer step", track: "compute", start: t3, end: now(),
                          arguments: ["step": "\(step + 1)"])
-        if !model.namedBuffers().isEmpty && communicator.worldSize > 1 {
+        if broadcastsBuffers {
             // Rank 0's BatchNorm running statistics go to every rank after the step
             // (PyTorch DDP sends them before the next forward: the same values), so
             // replicas are identical between steps, for the replica check and validation.
