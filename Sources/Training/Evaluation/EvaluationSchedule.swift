@@ -7,7 +7,7 @@ import Foundation
 /// geometric schedule bounds the relative error of a recorded crossing: the step recorded is
 /// within a factor 1 + R of the first step at which the target held, with about
 /// ln(S)/ln(1 + R) evaluations for S steps instead of S/K.
-public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConvertible {
+public enum EvaluationSchedule: ConfigText, Sendable, Equatable {
     /// Every K optimizer steps (`every:K`, `--eval-every K`).
     case every(Int)
     /// At steps growing by a factor 1 + R (`geometric:R`), with 0 < R ≤ 1.
@@ -45,21 +45,5 @@ public enum EvaluationSchedule: Codable, Sendable, Equatable, CustomStringConver
         case let .every(k): "every:\(k)"
         case let .geometric(r): "geometric:\(NumberText.shortest(r))"
         }
-    }
-
-    /// Reads the config spelling; a malformed one is a `DecodingError.dataCorrupted`.
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
-        }
-    }
-
-    /// Writes the config spelling.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }

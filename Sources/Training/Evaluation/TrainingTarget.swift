@@ -2,7 +2,7 @@ import Foundation
 
 /// A goal a run records the first step of, like `val_accuracy>=0.9`: a metric, a comparison
 /// and a value. Written in configs and `summary.json` as that text.
-public struct TrainingTarget: Codable, Sendable, Hashable, CustomStringConvertible {
+public struct TrainingTarget: ConfigText, Sendable, Hashable {
     /// What a target compares.
     public enum Metric: String, Codable, Sendable, CaseIterable {
         /// Validation accuracy (classification).
@@ -71,22 +71,6 @@ public struct TrainingTarget: Codable, Sendable, Hashable, CustomStringConvertib
 
     /// The config spelling, e.g. `val_accuracy>=0.9`.
     public var description: String { "\(metric.rawValue)\(comparison.rawValue)\(NumberText.shortest(value))" }
-
-    /// Reads the config spelling; a malformed one is a `DecodingError.dataCorrupted`.
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
-        }
-    }
-
-    /// Writes the config spelling.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// Numbers as people write them in flags: `0.9`, not `0.90000000000000002`.
