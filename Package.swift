@@ -14,7 +14,7 @@ import PackageDescription
 
 let package = Package(
     name: "ddp-train",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // Synchronization.Atomic (the pre-emption flag)
     products: [
         .executable(name: "ddp-train", targets: ["ddp-train"]),
         .executable(name: "ddp-bench", targets: ["ddp-bench"]),

@@ -87,7 +87,7 @@ final class PackageDependencyTests: XCTestCase {
 
             let package = Package(
                 name: "DDPTrainClient",
-                platforms: [.macOS(.v13)],
+                platforms: [.macOS(.v15)],
                 dependencies: [
                     .package(url: "\(dependency.absoluteString)", from: "\(Self.version)"),
                 ],
