@@ -1,89 +1,141 @@
 #!/usr/bin/env bash
-# Reproduces the runs behind docs/STUDY.md: four small sweeps and a scaling study, each a
-# `ddp-train sweep` (resumable: run again after an interruption and only unfinished points run).
+# Regenerates the study of docs/STUDY.md (second edition): every part is one or more
+# `ddp-train critical-batch` runs (steps to a target against batch size, the learning rate tuned
+# per batch and architecture, 5 evaluation seeds, the critical batch with bootstrap intervals, the
+# noise scale beside it). Resumable: run it again after an interruption and finished trials are
+# reused. Each run's critical-batch.json and .csv are copied to docs/study/<run>/, and
+# scripts/study_report.py draws the figures and writes docs/study/tables.md from those copies.
 #
 # Usage:
-#   scripts/study.sh [--out DIR] [--ddp-train PATH] [PART...]
+#   scripts/study.sh [--quick] [--out DIR] [--ddp-train PATH] [--jobs N] [PART...]
 #
-#   PART       vanishing, resnet, batch-lr, scaling (default: all four, in that order)
-#   --out DIR  where the sweeps go (default runs/study); each part's summary.csv is also
-#              copied to docs/study/<part>.csv
+#   PART        architectures, remedies, optimizers, digits, mnist1d, depth, ranks
+#               (default: all, in that order)
+#   --quick     a smoke run: batches 64 and 1024, 2 seeds, 1000 steps, into DIR-quick; nothing
+#               is copied to docs/study
+#   --out DIR   where the studies go (default runs/study2)
+#   --jobs N    trials side by side (default 2: this machine's cores)
 #   --ddp-train PATH   the binary (default .build/release/ddp-train)
 #
-# On a 2-core machine the whole study takes about 5 minutes.
+# The headline task: teacher classification (4 classes from a random ReLU teacher, 10 features),
+# 32,768 samples of which 2,048 are held out, so batch 1024 is 3 % of an epoch. Target: validation
+# accuracy 0.75, the highest the pilot's depth-8 sigmoid network reached at batches 32 and 512
+# within 5,000 steps on most seeds. Evaluated at steps growing by 10 % (the crossing is known
+# within 10 %). Every number in docs/STUDY.md comes from these files; the time each run took is
+# in its run.log.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out=runs/study
+out=runs/study2
 ddp_train="$repo/.build/release/ddp-train"
+jobs=2
+quick=0
 parts=()
+all=(architectures remedies optimizers digits mnist1d depth ranks)
 while [ $# -gt 0 ]; do
     case "$1" in
+        --quick) quick=1; shift ;;
         --out) out=${2:?--out needs a directory}; shift 2 ;;
+        --jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
         --ddp-train) ddp_train=${2:?--ddp-train needs a path}; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        vanishing|resnet|batch-lr|scaling) parts+=("$1"); shift ;;
-        *) echo "study: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+        -*) echo "study: unknown flag '$1' (see --help)" >&2; exit 2 ;;
+        *)
+            case " ${all[*]} " in *" $1 "*) parts+=("$1"); shift ;;
+                *) echo "study: unknown part '$1'; choose from: ${all[*]}" >&2; exit 2 ;; esac ;;
     esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(vanishing resnet batch-lr scaling)
-[ -x "$ddp_train" ] || { echo "study: no ddp-train at '$ddp_train'; build it or pass --ddp-train" >&2; exit 2; }
+[ ${#parts[@]} -gt 0 ] || parts=("${all[@]}")
+[ -x "$ddp_train" ] || { echo "study: no ddp-train at '$ddp_train'; build it (swift build -c release) or pass --ddp-train" >&2; exit 2; }
 
 if [ "$(id -u)" = 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
-mkdir -p "$out" "$repo/docs/study"
+
+batches=16,64,256,1024
+seeds=5
+max_steps=3000
+if [ "$quick" = 1 ]; then
+    batches=64,1024
+    seeds=2
+    max_steps=1000
+    out="$out-quick"
+fi
+mkdir -p "$out"
 status=0
+for part in "${parts[@]}"; do
+    if [[ $part == mnist1d || $part == digits ]] && [ ! -f "${DDP_TRAIN_DATA:-data}/digits_train_x.npy" ]; then
+        echo "study: writing the real data sets (scripts/data/make_datasets.py; needs pip install mnist1d scikit-learn)"
+        python3 "$repo/scripts/data/make_datasets.py" || { echo "study: no data for part $part" >&2; exit 2; }
+        break
+    fi
+done
+
+# One critical-batch run into $out/NAME, its log beside it, its results copied to docs/study/NAME.
+study() {
+    local name=$1
+    shift
+    echo "== $name"
+    local begin=$SECONDS
+    if "$ddp_train" critical-batch --study-dir "$out/$name" --jobs "$jobs" --seeds "$seeds" \
+            --max-steps "$max_steps" "$@" 2>&1 | tee -a "$out/$name.log"; then
+        echo "study: $name took $(( SECONDS - begin )) s" | tee -a "$out/$name.log"
+        if [ "$quick" = 0 ]; then
+            mkdir -p "$repo/docs/study/$name"
+            cp "$out/$name/critical-batch.json" "$out/$name/critical-batch.csv" "$repo/docs/study/$name/"
+            cp "$out/$name.log" "$repo/docs/study/$name/run.log"
+        fi
+    else
+        echo "study: $name failed; rerun the same command to resume it" >&2
+        status=1
+    fi
+}
+
+# The headline task and network; each part changes one thing.
+teacher=(--preset teacher-classification --samples 32768 --val-fraction 0.0625 --depth 8 --width 128
+         --target 'val_accuracy>=0.75' --eval-schedule geometric:0.1 --batch-sizes "$batches")
 
 for part in "${parts[@]}"; do
-    echo "== $part"
     case "$part" in
-    vanishing)
-        # The seed MLP (10 sigmoid layers of 128, full batch 100, SGD 0.01): the first step's
-        # vanishing factor is the network at initialization, the last one after 100 epochs.
-        "$ddp_train" sweep --preset seed-sigmoid-mlp --epochs 100 \
-            --grid initializer=torch-default,kaiming-normal \
-            --grid activation=sigmoid,relu,leaky-relu,elu,tanh \
-            --grid seed=0,1,2 --jobs 1 --sweep-dir "$out/vanishing" || status=1
-        "$ddp_train" sweep --preset seed-sigmoid-mlp --epochs 100 \
-            --grid initializer=torch-default,kaiming-normal \
-            --grid batchNorm=false,true --grid residual=false,true \
-            --grid seed=0,1,2 --jobs 1 --sweep-dir "$out/vanishing-bn-residual" || status=1
-        # BatchNorm at a fixed global batch of 100 over 1, 2, 4 ranks: per-rank statistics
-        # (25 samples at 4 ranks) against statistics synced over the global batch.
-        "$ddp_train" sweep --preset seed-sigmoid-mlp --epochs 100 --batch-norm \
-            --grid syncBatchNorm=false,true --grid ranks=1,2,4 \
-            --jobs 1 --sweep-dir "$out/batchnorm-ranks" || status=1
-        cp "$out/vanishing-bn-residual/summary.csv" "$repo/docs/study/vanishing-bn-residual.csv"
-        cp "$out/batchnorm-ranks/summary.csv" "$repo/docs/study/batchnorm-ranks.csv"
-        ;;
-    resnet)
-        # The seed ResNet1d (10 residual blocks of 64 channels, Adam 1e-3), with and without skips.
-        "$ddp_train" sweep --preset seed-resnet1d --epochs 100 \
-            --grid residual=true,false --grid seed=0,1,2 --jobs 1 --sweep-dir "$out/resnet" || status=1
-        ;;
-    batch-lr)
-        # A fixed per-rank batch of 16 or 64 at 1, 2 and 4 ranks (effective batch 16 … 256), SGD
-        # with momentum 0.9, each learning rate unscaled (none) and scaled by effective batch / 16
-        # (linear).
-        # Diagnostics every 5 steps give the gradient noise scale at 2 and 4 ranks.
-        "$ddp_train" sweep --preset teacher-regression --epochs 10 --optimizer sgd --momentum 0.9 \
-            --base-batch-size 16 --diagnostics-every 5 \
-            --grid activation=relu,sigmoid --grid lrScaling=none,linear \
-            --grid lr=0.001,0.003,0.01,0.03,0.1 --grid batchSize=16,64 --grid ranks=1,2,4 \
-            --jobs 1 --sweep-dir "$out/batch-lr" || status=1
-        ;;
-    scaling)
-        # Weak scaling of the seed MLP on shared memory, against the cost model.
-        "$repo/scripts/scaling-study.sh" --ranks 1,2,4 --mode weak --per-rank-batch 64 --oversubscribe \
-            --ddp-train "$ddp_train" --out "$out/scaling" \
-            -- --preset seed-sigmoid-mlp --epochs 3 --samples 2048 || status=1
-        ;;
+    architectures)
+        # Activation × initialization at depth 8, width 128, Adam.
+        study architectures "${teacher[@]}" \
+            --grid activation=sigmoid,tanh,relu --grid initializer=torch-default,kaiming-normal ;;
+    remedies)
+        # The seed's remedies for the sigmoid network at PyTorch's default init: BatchNorm, identity
+        # skips, both. (The plain network is in `architectures`.)
+        study remedies-batchnorm "${teacher[@]}" --activation sigmoid --init torch-default \
+            --batch-norm --grid residual=false,true
+        study remedies-skips "${teacher[@]}" --activation sigmoid --init torch-default --residual ;;
+    depth)
+        # Depth's effect at one activation: tanh at PyTorch's default init, depths 4 and 16 (8 is
+        # in `architectures`).
+        study depth "${teacher[@]}" --activation tanh --init torch-default --grid depth=4,16 ;;
+    optimizers)
+        # Momentum SGD (0.9) against Adam (in `architectures`, `remedies`) on two architectures.
+        study optimizers-sgd-relu "${teacher[@]}" --activation relu --init kaiming-normal \
+            --optimizer sgd --momentum 0.9 --lr 0.03
+        study optimizers-sgd-sigmoid-bn "${teacher[@]}" --activation sigmoid --init torch-default \
+            --batch-norm --optimizer sgd --momentum 0.9 --lr 0.1 ;;
+    ranks)
+        # The same global batch as 1, 2 and 4 ranks, with synced BatchNorm (must agree) and
+        # without (per-rank statistics over 1/R of the batch).
+        study ranks-synced "${teacher[@]}" --activation sigmoid --init torch-default --batch-norm \
+            --sync-batch-norm --grid ranks=1,2,4
+        study ranks-unsynced "${teacher[@]}" --activation sigmoid --init torch-default --batch-norm \
+            --grid ranks=2,4 ;;
+    mnist1d)
+        # The seed's Conv1d ResNet as a classifier on MNIST-1D (4,000 train, the official 1,000
+        # test as validation), with and without skips. Needs scripts/data/make_datasets.py's files.
+        study mnist1d-resnet --preset mnist1d-resnet --target 'val_accuracy>=0.7' \
+            --eval-schedule geometric:0.1 --batch-sizes "$batches" --grid residual=true,false ;;
+    digits)
+        # Replication on scikit-learn's digits (1,437 train / 360 test), ReLU MLP, Adam.
+        study digits-mlp --preset digits-mlp --target 'val_accuracy>=0.9' --eval-schedule geometric:0.1 \
+            --batch-sizes "$batches" ;;
     esac
-    for csv in "$out/$part/summary.csv" "$out/$part/weak/summary.csv"; do
-        [ -f "$csv" ] && cp "$csv" "$repo/docs/study/$part.csv"
-    done
-    [ -f "$out/$part/weak/model.txt" ] && cp "$out/$part/weak/model.txt" "$repo/docs/study/scaling-model.txt"
-    [ -f "$out/$part/weak/table.txt" ] && cp "$out/$part/weak/table.txt" "$repo/docs/study/scaling-table.txt"
 done
-python3 "$repo/docs/study/tables.py" "$out" > "$repo/docs/study/tables.md" || status=1
+
+if [ "$quick" = 0 ] && [ -f "$repo/scripts/study_report.py" ]; then
+    python3 "$repo/scripts/study_report.py" "$repo/docs/study" || status=1
+fi
 exit $status

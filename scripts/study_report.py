@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""The tables and figures of docs/STUDY.md, from the committed critical-batch.json files.
+
+Usage: python3 scripts/study_report.py [docs/study]
+
+Reads every docs/study/<run>/critical-batch.json that scripts/study.sh copied there and writes
+docs/study/tables.md (every fitted quantity with its interval, steps per batch, the comparisons
+the questions need) and docs/study/figures/*.svg. Nothing here is typed by hand: rerun it after
+any part of the study changes. Needs matplotlib (figures only; the tables need the standard
+library alone).
+"""
+import json
+import math
+import os
+import random
+import sys
+
+STUDY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "docs", "study")
+FIGURES = os.path.join(STUDY, "figures")
+
+
+def load_runs():
+    """Every run directory with a critical-batch.json, as {run name: parsed json}."""
+    runs = {}
+    for name in sorted(os.listdir(STUDY)):
+        path = os.path.join(STUDY, name, "critical-batch.json")
+        if os.path.isfile(path):
+            with open(path) as f:
+                runs[name] = json.load(f)
+    return runs
+
+
+def label(run, arch):
+    """A readable name for one architecture of one run: the run, then its grid values."""
+    config = arch["config"]
+    parts = []
+    if run.startswith(("architectures", "depth", "ranks", "remedies", "optimizers")):
+        parts.append(f"{config['activation']}/{config['initializer']}")
+        if config.get("batchNorm"):
+            parts.append("BN" + ("-sync" if config.get("syncBatchNorm") else ""))
+        if config.get("residual") and config.get("model") == "mlp":
+            parts.append("skips")
+        if config.get("depth") != 8:
+            parts.append(f"depth {config['depth']}")
+        parts.append(config["optimizer"] + (f" m{config['momentum']}" if config["optimizer"] == "sgd" else ""))
+        if arch.get("ranks", 1) != 1:
+            parts.append(f"{arch['ranks']} ranks")
+    else:
+        parts.append(config.get("preset", run))
+        if config.get("model") == "resnet1d":
+            parts.append("skips" if config.get("residual") else "no skips")
+    return ", ".join(parts)
+
+
+def fmt(value, digits=3):
+    if value is None:
+        return "—"
+    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
+        return "∞"
+    return f"{value:.{digits}g}"
+
+
+def interval(ci, digits=3):
+    if not ci:
+        return "—"
+    low, high = (ci + [None, None])[:2]
+    return f"[{fmt(low, digits)}, {fmt(high, digits) if high is not None else '∞'}]"
+
+
+def steps_cell(batch):
+    """Median steps and interval, or the censored lower bound, or why there is none."""
+    if batch.get("steps_median") is not None:
+        return f"{batch['steps_median']:.0f} {interval(batch.get('steps_ci'), 4)}"
+    if batch.get("steps_median_lower_bound") is not None:
+        reached = sum(1 for s in batch.get("steps") or [] if s is not None)
+        return f"censored: > {batch['steps_median_lower_bound']:.0f} ({reached}/{len(batch.get('steps') or [])} seeds reached)"
+    return batch.get("verdict", "—")
+
+
+def every_arch(runs):
+    for run, data in runs.items():
+        for arch in data["architectures"]:
+            yield run, data, arch
+
+
+def compute_hours(data):
+    return data.get("compute_seconds", 0) / 3600
+
+
+def fit_table(runs):
+    lines = ["| run | architecture | fit | S_min | E_min | B_crit | B_simple | B_noise | vanishing factor at init | censored batches |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for run, data, arch in every_arch(runs):
+        f = arch["fit"]
+        lines.append("| {} | {} | {} | {} {} | {} {} | {} {} | {} {} | {} {} | {} | {} |".format(
+            run, label(run, arch), f["status"],
+            fmt(f.get("s_min")), interval(f.get("s_min_ci")),
+            fmt(f.get("e_min")), interval(f.get("e_min_ci")),
+            fmt(f.get("b_crit")), interval(f.get("b_crit_ci")),
+            fmt(f["b_simple"].get("value")), interval(f["b_simple"].get("ci")),
+            fmt(f["b_noise"].get("value")), interval(f["b_noise"].get("ci")),
+            fmt(arch.get("vanishing_factor_at_init")),
+            ", ".join(str(b) for b in f.get("excluded_batches", [])) or "none"))
+    return lines
+
+
+def steps_table(runs):
+    batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
+    lines = ["| run | architecture | " + " | ".join(f"B = {b}" for b in batches) + " |",
+             "|---|---|" + "---|" * len(batches)]
+    for run, data, arch in every_arch(runs):
+        cells = {b["batch_size"]: b for b in arch["batches"]}
+        lines.append(f"| {run} | {label(run, arch)} | " + " | ".join(
+            steps_cell(cells[b]) if b in cells else "" for b in batches) + " |")
+    return lines
+
+
+def lr_table(runs):
+    batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
+    lines = ["| run | architecture | " + " | ".join(f"B = {b}" for b in batches) + " |",
+             "|---|---|" + "---|" * len(batches)]
+    for run, data, arch in every_arch(runs):
+        cells = {b["batch_size"]: b for b in arch["batches"]}
+        lines.append(f"| {run} | {label(run, arch)} | " + " | ".join(
+            (fmt(cells[b].get("lr")) + ("" if cells[b].get("verdict") == "reached" else f" ({cells[b].get('verdict')})"))
+            if b in cells else "" for b in batches) + " |")
+    return lines
+
+
+def compute_table(runs):
+    lines = ["| run | trials run | compute (core-hours) | evaluation share | wall (h) |", "|---|---|---|---|---|"]
+    total = 0
+    for run, data in runs.items():
+        total += compute_hours(data)
+        share = data.get("evaluation_seconds", 0) / max(data.get("compute_seconds", 0), 1e-9)
+        lines.append(f"| {run} | {data.get('trials_run', 0) + data.get('trials_reused', 0)} | {compute_hours(data):.2f} | "
+                     f"{100 * share:.0f} % | {fmt((data.get('wall_seconds') or 0) / 3600)} |")
+    lines.append(f"| **all** | | **{total:.2f}** | | |")
+    return lines
+
+
+def ratio_interval(a_steps, b_steps, resamples=2000, seed=1):
+    """Median steps of a over median steps of b with a percentile bootstrap interval (seeds
+    resampled within each); None marks a censored seed (+∞). Returns (ratio, low, high)."""
+    def median(xs):
+        xs = sorted(math.inf if x is None else x for x in xs)
+        n = len(xs)
+        return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+    rng = random.Random(seed)
+    point = median(a_steps) / median(b_steps)
+    values = []
+    for _ in range(resamples):
+        ra = median([rng.choice(a_steps) for _ in a_steps])
+        rb = median([rng.choice(b_steps) for _ in b_steps])
+        values.append(ra / rb if not (math.isinf(ra) and math.isinf(rb)) else math.nan)
+    values = sorted(v for v in values if not math.isnan(v))
+    if not values:
+        return point, None, None
+    return point, values[int(0.025 * len(values))], values[min(len(values) - 1, int(0.975 * len(values)))]
+
+
+def rank_agreement(runs):
+    """Per batch: median steps at each rank count of the ranks-* runs, and whether every
+    interval overlaps the one-rank interval."""
+    lines = []
+    for run in ("ranks-synced", "ranks-unsynced"):
+        if run not in runs:
+            continue
+        lines.append(f"\n**{run}**\n")
+        archs = runs[run]["architectures"]
+        batches = sorted({b["batch_size"] for a in archs for b in a["batches"]})
+        lines.append("| ranks | " + " | ".join(f"B = {b}" for b in batches) + " |")
+        lines.append("|---|" + "---|" * len(batches))
+        for arch in archs:
+            cells = {b["batch_size"]: b for b in arch["batches"]}
+            lines.append(f"| {arch.get('ranks', 1)} | " + " | ".join(steps_cell(cells[b]) if b in cells else "" for b in batches) + " |")
+    return lines
+
+
+def figures(runs):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("study_report: matplotlib is missing (pip install matplotlib): tables only", file=sys.stderr)
+        return []
+    os.makedirs(FIGURES, exist_ok=True)
+    written = []
+    plt.rcParams.update({"font.size": 9, "svg.hashsalt": "ddp-train", "svg.fonttype": "none"})
+
+    def save(fig, name):
+        path = os.path.join(FIGURES, name)
+        fig.tight_layout()
+        fig.savefig(path, metadata={"Date": None})
+        plt.close(fig)
+        written.append(path)
+
+    # Steps against batch with the fit, one panel per run.
+    names = [r for r in runs]
+    cols = 3
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    for ax, run in zip(axes.flat, names):
+        for arch in runs[run]["architectures"]:
+            xs, ys, lo, hi, cx, cy = [], [], [], [], [], []
+            for b in arch["batches"]:
+                if b.get("steps_median") is not None:
+                    xs.append(b["batch_size"]); ys.append(b["steps_median"])
+                    ci = b.get("steps_ci") or [None, None]
+                    lo.append(b["steps_median"] - (ci[0] if ci[0] is not None else b["steps_median"]))
+                    hi.append((ci[1] if ci[1] is not None else b["steps_median"]) - b["steps_median"])
+                elif b.get("steps_median_lower_bound") is not None:
+                    cx.append(b["batch_size"]); cy.append(b["steps_median_lower_bound"])
+            line = ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", ms=3, capsize=2, lw=0, elinewidth=0.8,
+                               label=label(run, arch))
+            color = line[0].get_color()
+            if cx:
+                ax.scatter(cx, cy, marker="^", facecolors="none", edgecolors=color, s=25)
+            f = arch["fit"]
+            if f.get("s_min") is not None and f.get("b_crit") is not None:
+                grid = [2 ** (k / 4) for k in range(12, 45)]
+                ax.plot(grid, [f["s_min"] * (1 + f["b_crit"] / g) for g in grid], color=color, lw=0.8)
+        ax.set_xscale("log", base=2); ax.set_yscale("log")
+        ax.set_title(run); ax.set_xlabel("global batch B"); ax.set_ylabel("steps to target")
+        ax.legend(fontsize=6)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    fig.suptitle("Median steps to target (95 % bootstrap interval), fit S_min(1 + B_crit/B); ▵ censored medians (lower bounds)", fontsize=9)
+    save(fig, "steps-vs-batch.svg")
+
+    # Tuned learning rate against batch.
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    for run, data, arch in every_arch(runs):
+        pts = [(b["batch_size"], b["lr"]) for b in arch["batches"] if b.get("lr") and b.get("verdict") == "reached"]
+        if pts:
+            ax.plot(*zip(*pts), marker="o", ms=3, lw=0.8, label=f"{run}: {label(run, arch)}")
+    ax.set_xscale("log", base=2); ax.set_yscale("log")
+    ax.set_xlabel("global batch B"); ax.set_ylabel("tuned learning rate")
+    ax.legend(fontsize=5, ncol=2)
+    save(fig, "tuned-lr-vs-batch.svg")
+
+    # Learning rate × batch heatmaps: median steps over every trial at that (lr, B).
+    for run, data in runs.items():
+        archs = data["architectures"]
+        fig, axes = plt.subplots(1, len(archs), figsize=(3.4 * len(archs), 3.2), squeeze=False)
+        for ax, arch in zip(axes.flat, archs):
+            cells = {}
+            for b in arch["batches"]:
+                for t in b.get("trials", []):
+                    o = t["outcome"]
+                    steps = o.get("steps") if o.get("status") == "reached" else None
+                    cells.setdefault((t["lr"], b["batch_size"]), []).append(steps)
+            lrs = sorted({k[0] for k in cells}); bs = sorted({k[1] for k in cells})
+            grid = []
+            for lr in lrs:
+                row = []
+                for bsz in bs:
+                    v = cells.get((lr, bsz))
+                    if not v:
+                        row.append(math.nan)
+                    else:
+                        reached = sorted(x for x in v if x is not None)
+                        row.append(math.log10(reached[len(reached) // 2]) if len(reached) * 2 > len(v) else math.nan)
+                grid.append(row)
+            im = ax.imshow(grid, aspect="auto", origin="lower", cmap="viridis_r")
+            ax.set_xticks(range(len(bs)), [str(b) for b in bs]); ax.set_yticks(range(len(lrs)), [f"{lr:.2g}" for lr in lrs])
+            ax.set_xlabel("B"); ax.set_ylabel("lr"); ax.set_title(label(run, arch), fontsize=7)
+            fig.colorbar(im, ax=ax, label="log10 median steps (blank: not reached by most)")
+        save(fig, f"lr-batch-heatmap-{run}.svg")
+
+    # B_crit against B_simple and B_noise.
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for key, marker in (("b_simple", "o"), ("b_noise", "s")):
+        xs, ys, xe, ye = [], [], [], []
+        for run, data, arch in every_arch(runs):
+            f = arch["fit"]
+            if f.get("b_crit") and f[key].get("value"):
+                xs.append(f[key]["value"]); ys.append(f["b_crit"])
+        if xs:
+            ax.scatter(xs, ys, marker=marker, label=key.replace("b_", "B_"))
+    lims = [1, 1e4]
+    ax.plot(lims, lims, "k--", lw=0.8, label="y = x")
+    ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel("predictor"); ax.set_ylabel("fitted B_crit")
+    ax.legend(fontsize=7)
+    save(fig, "bcrit-vs-noise-scale.svg")
+
+    # S_min and B_crit against the vanishing factor at initialization.
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    for run, data, arch in every_arch(runs):
+        f = arch["fit"]; v = arch.get("vanishing_factor_at_init")
+        if v is None or f.get("s_min") is None:
+            continue
+        a1.errorbar([v], [f["s_min"]], fmt="o", ms=3)
+        a1.annotate(label(run, arch), (v, f["s_min"]), fontsize=5)
+        if f.get("b_crit") is not None:
+            a2.errorbar([v], [f["b_crit"]], fmt="o", ms=3)
+            a2.annotate(label(run, arch), (v, f["b_crit"]), fontsize=5)
+    for ax, name in ((a1, "S_min"), (a2, "B_crit")):
+        ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel("vanishing factor at init (first/last hidden layer)")
+        ax.set_ylabel(name)
+    save(fig, "smin-bcrit-vs-vanishing.svg")
+
+    # Rank agreement.
+    if "ranks-synced" in runs or "ranks-unsynced" in runs:
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        for run in ("ranks-synced", "ranks-unsynced"):
+            for arch in runs.get(run, {}).get("architectures", []):
+                pts = [(b["batch_size"] * (1.03 ** arch.get("ranks", 1)), b["steps_median"], b.get("steps_ci")) for b in arch["batches"]
+                       if b.get("steps_median") is not None]
+                if pts:
+                    x, y, ci = zip(*pts)
+                    ax.errorbar(x, y, yerr=[[yy - (c[0] or yy) for yy, c in zip(y, ci)], [(c[1] or yy) - yy for yy, c in zip(y, ci)]],
+                                marker="o", ms=3, capsize=2, lw=0.6, label=f"{run}, {arch.get('ranks', 1)} ranks")
+        ax.set_xscale("log", base=2); ax.set_yscale("log"); ax.set_xlabel("global batch B"); ax.set_ylabel("steps to target")
+        ax.legend(fontsize=6)
+        save(fig, "rank-agreement.svg")
+    return written
+
+
+def main():
+    runs = load_runs()
+    if not runs:
+        sys.exit(f"study_report: no <run>/critical-batch.json under {STUDY}; run scripts/study.sh first")
+    out = ["# Study tables (generated by scripts/study_report.py from docs/study/*/critical-batch.json; do not edit)", ""]
+    out += ["## Fitted quantities (95 % bootstrap intervals; an open upper end is ∞)", ""] + fit_table(runs)
+    out += ["", "## Median steps to target per batch (95 % bootstrap interval over seeds)", ""] + steps_table(runs)
+    out += ["", "## Tuned learning rate per batch", ""] + lr_table(runs)
+    out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)"] + rank_agreement(runs)
+    out += ["", "## Compute", ""] + compute_table(runs)
+    for run, data in runs.items():
+        out.append(f"\n`{run}`: target {data['target']}, {data['seeds']} seeds, cap {data['max_steps']} steps.")
+    path = os.path.join(STUDY, "tables.md")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    written = figures(runs)
+    print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
+
+
+if __name__ == "__main__":
+    main()
