@@ -9,7 +9,7 @@
 # Usage:
 #   scripts/study.sh [--quick] [--out DIR] [--ddp-train PATH] [--jobs N] [PART...]
 #
-#   PART        architectures, remedies, optimizers, digits, mnist1d, depth, ranks
+#   PART        architectures, nodes, remedies, optimizers, digits, mnist1d, depth, ranks
 #               (default: all, in that order)
 #   --quick     a smoke run: batches 64 and 1024, 2 seeds, 1000 steps, into DIR-quick; nothing
 #               is copied to docs/study
@@ -31,7 +31,7 @@ ddp_train="$repo/.build/release/ddp-train"
 jobs=2
 quick=0
 parts=()
-all=(architectures remedies optimizers digits mnist1d depth ranks)
+all=(architectures nodes remedies optimizers digits mnist1d depth ranks)
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
@@ -76,8 +76,10 @@ study() {
     shift
     echo "== $name"
     local begin=$SECONDS
+    # --epochs far past --max-steps: the presets' epoch counts would otherwise end a large-batch
+    # trial first (20 epochs of 30,720 samples at batch 1024 are 600 steps) and censor it early.
     if "$ddp_train" critical-batch --study-dir "$out/$name" --jobs "$jobs" --seeds "$seeds" \
-            --max-steps "$max_steps" "$@" 2>&1 | tee -a "$out/$name.log"; then
+            --epochs 100000 --max-steps "$max_steps" "$@" 2>&1 | tee -a "$out/$name.log"; then
         echo "study: $name took $(( SECONDS - begin )) s" | tee -a "$out/$name.log"
         if [ "$quick" = 0 ]; then
             mkdir -p "$repo/docs/study/$name"
@@ -100,6 +102,22 @@ for part in "${parts[@]}"; do
         # Activation × initialization at depth 8, width 128, Adam.
         study architectures "${teacher[@]}" \
             --grid activation=sigmoid,tanh,relu --grid initializer=torch-default,kaiming-normal ;;
+    nodes)
+        # How many ranks are worth it per architecture: `ddp-train time-to-target` on the
+        # architectures' fits, at 32 samples per rank, up to 64 ranks; compute measured here, the
+        # shared-memory α and β measured under mpirun -np 2, the networks' assumed.
+        echo "== nodes"
+        if mpirun -np 2 "$ddp_train" time-to-target --study "$out/architectures" --per-rank-batch 32 \
+                > "$out/nodes.log" 2>&1; then
+            cat "$out/nodes.log"
+            if [ "$quick" = 0 ]; then
+                cp "$out/architectures/time-to-target.json" "$out/nodes.log" "$repo/docs/study/architectures/"
+            fi
+        else
+            cat "$out/nodes.log" >&2
+            echo "study: nodes failed (it needs the architectures part first)" >&2
+            status=1
+        fi ;;
     remedies)
         # The seed's remedies for the sigmoid network at PyTorch's default init: BatchNorm, identity
         # skips, both. (The plain network is in `architectures`.)

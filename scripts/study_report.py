@@ -177,6 +177,161 @@ def rank_agreement(runs):
     return lines
 
 
+def nodes_table():
+    """Ranks worth using (the fewest within 10 % of the fastest predicted time to target) per
+    architecture and network, from every <run>/time-to-target.json."""
+    lines = []
+    for name in sorted(os.listdir(STUDY)):
+        path = os.path.join(STUDY, name, "time-to-target.json")
+        if not os.path.isfile(path):
+            continue
+        with open(path) as f:
+            data = json.load(f)
+        networks = [n["name"] for n in data["networks"]]
+        lines.append(f"\n`{name}`, {data['per_rank_batch']} samples per rank, target {data['target']}:\n")
+        lines.append("| architecture | S_min | B_crit | " + " | ".join(f"{n}: worth using (fastest)" for n in networks) + " |")
+        lines.append("|---|---|---|" + "---|" * len(networks))
+        for arch in data["architectures"]:
+            curves = {c["network"]: c for c in arch["curves"]}
+            lines.append(f"| {arch['name']} | {fmt(arch['s_min'])} | {fmt(arch['b_crit'])} | " + " | ".join(
+                f"{curves[n]['ranks_worth_using']} ({curves[n]['fastest_ranks']})" if n in curves else "—" for n in networks) + " |")
+        for n in data["networks"]:
+            lines.append(f"\n- {n['name']}: α {n['alpha_seconds'] * 1e6:.3g} µs, β {n['beta_seconds_per_byte'] * 1e9:.3g} ns/byte ({n['source']})")
+        for skipped in data.get("skipped", []):
+            lines.append(f"- not forecast: {skipped}")
+    return lines
+
+
+def find(runs, run, **config):
+    """The architecture of `run` whose config has every given value, or None."""
+    for arch in runs.get(run, {}).get("architectures", []):
+        if all(arch["config"].get(k) == v for k, v in config.items()):
+            return arch
+    return None
+
+
+def fit_cells(arch):
+    f = arch["fit"]
+    return (f"{fmt(f.get('s_min'))} {interval(f.get('s_min_ci'))}", f"{fmt(f.get('b_crit'))} {interval(f.get('b_crit_ci'))}",
+            f"{fmt(f['b_simple'].get('value'))} {interval(f['b_simple'].get('ci'))}", f["status"],
+            ", ".join(str(b) for b in f.get("excluded_batches", [])) or "none")
+
+
+def comparison(runs, rows):
+    """A table of S_min, B_crit and B_simple for the named (title, run, config) rows present."""
+    lines = ["| architecture | vanishing factor at init | S_min | B_crit | B_simple | fit | censored batches |",
+             "|---|---|---|---|---|---|---|"]
+    for title, run, config in rows:
+        arch = find(runs, run, **config)
+        if arch is None:
+            lines.append(f"| {title} | not run | | | | | |")
+            continue
+        s_min, b_crit, b_simple, status, excluded = fit_cells(arch)
+        lines.append(f"| {title} (`{run}`) | {fmt(arch.get('vanishing_factor_at_init'))} | {s_min} | {b_crit} | {b_simple} | {status} | {excluded} |")
+    return lines
+
+
+def spearman(xs, ys):
+    """Spearman's rank correlation (no ties expected)."""
+    def ranks(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0] * len(v)
+        for rank, i in enumerate(order):
+            r[i] = rank
+        return r
+    rx, ry = ranks(xs), ranks(ys)
+    n = len(xs)
+    if n < 3:
+        return None
+    d2 = sum((a - b) ** 2 for a, b in zip(rx, ry))
+    return 1 - 6 * d2 / (n * (n * n - 1))
+
+
+def vanishing_at_target(arch):
+    """Per batch: the median over seeds of first-layer / last-hidden-layer gradient norm at the
+    crossing (the vanishing factor when the target is reached), from gradient_norms_at_target."""
+    out = {}
+    for b in arch["batches"]:
+        norms = b.get("gradient_norms_at_target") or {}
+        weights = [k for k in norms if k.endswith(".weight")]
+        if len(weights) >= 3:
+            # Parameters in model order: the last is the output head, the one before it the last hidden layer.
+            ordered = sorted(weights, key=lambda k: [int(t) if t.isdigit() else t for t in k.replace(".", " ").split()])
+            out[b["batch_size"]] = norms[ordered[0]] / norms[ordered[-2]] if norms[ordered[-2]] else None
+    return out
+
+
+def questions(runs):
+    sig = dict(activation="sigmoid", initializer="torch-default")
+    out = ["### Q1. Does vanishing raise S_min, B_crit, or both?", ""]
+    rows = []
+    for run, data, arch in every_arch(runs):
+        if run in ("architectures", "depth") and arch["fit"].get("s_min") is not None and arch.get("vanishing_factor_at_init"):
+            rows.append((arch["vanishing_factor_at_init"], arch["fit"]["s_min"], arch["fit"].get("b_crit"), label(run, arch), run))
+    rows.sort()
+    out += comparison(runs, [(r[3], r[4], find_config(runs, r[4], r[3])) for r in rows])
+    with_b = [r for r in rows if r[2] is not None]
+    rho_s = spearman([r[0] for r in rows], [r[1] for r in rows])
+    rho_b = spearman([r[0] for r in with_b], [r[2] for r in with_b])
+    out.append("")
+    out.append(f"Spearman rank correlation with the vanishing factor at init (larger factor = less vanishing), "
+               f"over the {len(rows)} fitted architectures of `architectures` and `depth`: S_min {fmt(rho_s, 2)}, "
+               f"B_crit {fmt(rho_b, 2)} (n = {len(with_b)}). Architectures whose fit failed are not in it; see the fit table.")
+    out += ["", "### Q2. Does BatchNorm (or do skips) change B_crit, or only S_min? (sigmoid, PyTorch default init, Adam)", ""]
+    out += comparison(runs, [("plain", "architectures", sig),
+                             ("BatchNorm", "remedies-batchnorm", dict(sig, batchNorm=True, residual=False)),
+                             ("identity skips", "remedies-skips", dict(sig, residual=True)),
+                             ("BatchNorm + skips", "remedies-batchnorm", dict(sig, batchNorm=True, residual=True))])
+    out += ["", "### Q3. Does Adam's B_crit exceed momentum SGD's?", ""]
+    out += comparison(runs, [("ReLU, Kaiming, Adam", "architectures", dict(activation="relu", initializer="kaiming-normal")),
+                             ("ReLU, Kaiming, SGD m0.9", "optimizers-sgd-relu", {}),
+                             ("sigmoid + BN, Adam", "remedies-batchnorm", dict(sig, batchNorm=True, residual=False)),
+                             ("sigmoid + BN, SGD m0.9", "optimizers-sgd-sigmoid-bn", {})])
+    out += ["", "### Q4. How well does B_simple predict B_crit?", "",
+            "| run | architecture | B_crit | B_simple | B_simple / B_crit | B_noise |", "|---|---|---|---|---|---|"]
+    for run, data, arch in every_arch(runs):
+        f = arch["fit"]
+        if f.get("b_crit") and f["b_simple"].get("value"):
+            out.append(f"| {run} | {label(run, arch)} | {fmt(f['b_crit'])} {interval(f.get('b_crit_ci'))} | "
+                       f"{fmt(f['b_simple']['value'])} {interval(f['b_simple'].get('ci'))} | {f['b_simple']['value'] / f['b_crit']:.2f} | "
+                       f"{fmt(f['b_noise'].get('value'))} {interval(f['b_noise'].get('ci'))} |")
+    out += ["", "### Q6. Vanishing at the crossing against batch (the tuned learning rate at each batch)", "",
+            "First-layer over last-hidden-layer gradient norm when the target was reached (seed 1's run at the tuned rate).", ""]
+    batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
+    out += ["| run | architecture | at init | " + " | ".join(f"B = {b}" for b in batches) + " |", "|---|---|---|" + "---|" * len(batches)]
+    for run, data, arch in every_arch(runs):
+        if run not in ("architectures", "remedies-batchnorm", "remedies-skips", "depth"):
+            continue
+        v = vanishing_at_target(arch)
+        out.append(f"| {run} | {label(run, arch)} | {fmt(arch.get('vanishing_factor_at_init'))} | "
+                   + " | ".join(fmt(v.get(b)) if b in v else "—" for b in batches) + " |")
+    return out
+
+
+def find_config(runs, run, title):
+    for arch in runs[run]["architectures"]:
+        if label(run, arch) == title:
+            grid = arch["config"]
+            return {k: grid[k] for k in ("activation", "initializer", "depth", "batchNorm", "residual")}
+    return {}
+
+
+def replace_generated(path, blocks):
+    """Replaces each `<!-- generated: NAME -->` … `<!-- end generated: NAME -->` block of `path`."""
+    if not os.path.isfile(path):
+        return
+    with open(path) as f:
+        text = f.read()
+    for name, lines in blocks.items():
+        start, end = f"<!-- generated: {name} -->", f"<!-- end generated: {name} -->"
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            _, after = rest.split(end, 1)
+            text = before + start + "\n" + "\n".join(lines) + "\n" + end + after
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def figures(runs):
     try:
         import matplotlib
@@ -327,12 +482,17 @@ def main():
     out += ["", "## Median steps to target per batch (95 % bootstrap interval over seeds)", ""] + steps_table(runs)
     out += ["", "## Tuned learning rate per batch", ""] + lr_table(runs)
     out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)"] + rank_agreement(runs)
+    out += ["", "## Ranks worth using (ddp-train time-to-target)"] + nodes_table()
     out += ["", "## Compute", ""] + compute_table(runs)
     for run, data in runs.items():
         out.append(f"\n`{run}`: target {data['target']}, {data['seeds']} seeds, cap {data['max_steps']} steps.")
+    out += ["", "## The questions", ""] + questions(runs)
     path = os.path.join(STUDY, "tables.md")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
+    replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
+        "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
+        "ranks": rank_agreement(runs), "nodes": nodes_table(), "compute": compute_table(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 

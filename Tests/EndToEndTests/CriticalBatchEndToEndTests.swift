@@ -93,6 +93,21 @@ final class CriticalBatchEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("on 2 ranks"), result.stdout)
     }
 
+    /// A trial whose --epochs end before --max-steps is censored where it stopped, and the log
+    /// says why, so that "censored at step 13" is not taken for the study's cap.
+    func testATrialOutOfEpochsBeforeTheCapIsCensoredAndNamed() throws {
+        let dir = try DDPTrainProcess.temporaryDirectory(self)
+        let run = try DDPTrainProcess.run(["critical-batch", "--preset", "teacher-classification", "--samples", "1024",
+                                           "--batch-sizes", "64", "--target", "val_accuracy>=0.999", "--seeds", "1",
+                                           "--epochs", "1", "--max-steps", "400", "--lr-extensions", "0",
+                                           "--lr-refinements", "0", "--resamples", "100", "--study-dir", dir.path],
+                                          timeout: 300)
+        XCTAssertEqual(run.status, 0, run.output)
+        // 1,024 samples, 20 % held out: 819 train, 13 steps of 64 in the one epoch.
+        XCTAssertTrue(run.output.contains("censored at step 13 (its --epochs ran out before --max-steps 400: raise --epochs)"),
+                      run.output)
+    }
+
     func testBadStudiesAreRefusedBeforeAnythingRuns() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
         for (extra, expected) in [(["--grid", "lr=0.1,0.01"], "tunes it per batch"),

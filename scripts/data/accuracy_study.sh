@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The real-data accuracy study of docs/STUDY.md §5: mnist1d-mlp, mnist1d-resnet and digits-mlp
-# at 1 and 2 ranks with seeds 0-2, one run at a time; writes docs/study/mnist1d-accuracy.csv.
+# The real-data accuracy study of docs/study/first-edition/STUDY.md §5: mnist1d-mlp, mnist1d-resnet and digits-mlp
+# at 1 and 2 ranks with seeds 0-2, one run at a time; writes docs/study/first-edition/mnist1d-accuracy.csv.
 # Needs the data files (python3 scripts/data/make_datasets.py) and a release build in .build-rc
 # (swift build -c release --scratch-path .build-rc). About 5 minutes on 2 shared cores.
 set -e
 cd "$(dirname "$0")/../.."
 export OPENBLAS_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader,tcp
-out=docs/study/mnist1d-accuracy.csv
+out=docs/study/first-edition/mnist1d-accuracy.csv
 echo "dataset,model,preset,seed,ranks,val_accuracy,val_loss,steps,wall_seconds,command" > $out
 for preset in mnist1d-mlp mnist1d-resnet digits-mlp; do
   for ranks in 1 2; do

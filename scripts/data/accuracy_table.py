@@ -1,8 +1,8 @@
-"""Prints the accuracy table of docs/STUDY.md §5 from its raw file, docs/study/mnist1d-accuracy.csv
+"""Prints the accuracy table of docs/study/first-edition/STUDY.md §5 from its raw file, docs/study/first-edition/mnist1d-accuracy.csv
 (one row per run, with the command that made it): per data set, preset and rank count, the median
 and range of the final validation (test-split) accuracy over seeds, beside Greydanus (2020).
 
-    python3 scripts/data/accuracy_table.py [docs/study/mnist1d-accuracy.csv]
+    python3 scripts/data/accuracy_table.py [docs/study/first-edition/mnist1d-accuracy.csv]
 """
 
 import csv
@@ -20,7 +20,7 @@ DATA = {"mnist1d": "MNIST-1D", "digits": "digits"}
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "docs/study/mnist1d-accuracy.csv"
+    path = sys.argv[1] if len(sys.argv) > 1 else "docs/study/first-edition/mnist1d-accuracy.csv"
     groups = defaultdict(list)
     order = []
     with open(path) as f:

@@ -147,7 +147,11 @@ public final class CriticalBatchStudy {
             coreSeconds += summary.wallSeconds * Double(r.trial.ranks)
             r.measurement.finished(r.trial, summary: summary)
             let outcome = r.trial.outcome(from: summary)
-            log("\(progress(measurements)) \(outcome.status) at step \(outcome.steps): \(r.trial.relativePath)")
+            // A run that ran out of epochs before the study's cap is censored too early: say so,
+            // or a reader takes "censored at step 600" for the cap.
+            let earlyEnd = summary.ended == .finished && !outcome.reachedTarget && summary.steps < r.trial.studyCap
+                ? " (its --epochs ran out before --max-steps \(r.trial.studyCap): raise --epochs)" : ""
+            log("\(progress(measurements)) \(outcome.status) at step \(outcome.steps)\(earlyEnd): \(r.trial.relativePath)")
         } else {
             let stderr = (try? String(contentsOf: dir.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
             let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.process.terminationStatus)"
