@@ -104,27 +104,24 @@ def fit_table(runs):
     return lines
 
 
-def steps_table(runs):
+def per_batch_table(runs, cell):
+    """One row per architecture, one column per batch, each cell `cell(batch entry)`."""
     batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
     lines = ["| run | architecture | " + " | ".join(f"B = {b}" for b in batches) + " |",
              "|---|---|" + "---|" * len(batches)]
     for run, data, arch in every_arch(runs):
         cells = {b["batch_size"]: b for b in arch["batches"]}
         lines.append(f"| {run} | {label(run, arch)} | " + " | ".join(
-            steps_cell(cells[b]) if b in cells else "" for b in batches) + " |")
+            cell(cells[b]) if b in cells else "" for b in batches) + " |")
     return lines
+
+
+def steps_table(runs):
+    return per_batch_table(runs, steps_cell)
 
 
 def lr_table(runs):
-    batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
-    lines = ["| run | architecture | " + " | ".join(f"B = {b}" for b in batches) + " |",
-             "|---|---|" + "---|" * len(batches)]
-    for run, data, arch in every_arch(runs):
-        cells = {b["batch_size"]: b for b in arch["batches"]}
-        lines.append(f"| {run} | {label(run, arch)} | " + " | ".join(
-            (fmt(cells[b].get("lr")) + ("" if cells[b].get("verdict") == "reached" else f" ({cells[b].get('verdict')})"))
-            if b in cells else "" for b in batches) + " |")
-    return lines
+    return per_batch_table(runs, lambda b: fmt(b.get("lr")) + ("" if b.get("verdict") == "reached" else f" ({b.get('verdict')})"))
 
 
 def compute_table(runs):
