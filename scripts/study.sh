@@ -9,7 +9,7 @@
 # Usage:
 #   scripts/study.sh [--quick] [--out DIR] [--ddp-train PATH] [--jobs N] [PART...]
 #
-#   PART        architectures, nodes, remedies, optimizers, digits, ranks, depth, mnist1d
+#   PART        architectures, nodes, remedies, optimizers, lr-rules, digits, ranks, depth, mnist1d
 #               (default: all, in that order)
 #   --quick     a smoke run: batches 64 and 1024, 2 seeds, 1000 steps, into DIR-quick; nothing
 #               is copied to docs/study
@@ -31,7 +31,7 @@ ddp_train="$repo/.build/release/ddp-train"
 jobs=2
 quick=0
 parts=()
-all=(architectures nodes remedies optimizers digits ranks depth mnist1d)
+all=(architectures nodes remedies optimizers lr-rules digits ranks depth mnist1d)
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
@@ -134,6 +134,45 @@ for part in "${parts[@]}"; do
             --optimizer sgd --momentum 0.9 --lr 0.03
         study optimizers-sgd-sigmoid-bn "${teacher[@]}" --activation sigmoid --init torch-default \
             --batch-norm --optimizer sgd --momentum 0.9 --lr 0.1 ;;
+    lr-rules)
+        # The learning-rate scaling rules against the tuned rate: from the rate tuned at the
+        # smallest batch that reached the target (part `architectures`), no / square-root /
+        # linear scaling with 100 warmup steps at every larger batch, seeds 1-5 (the tuned
+        # medians use the same seeds). One `ddp-train sweep` per architecture; each point's
+        # summary.json is collected into docs/study/lr-rules-<arch>/points.csv.
+        for arch in relu:kaiming-normal sigmoid:torch-default; do
+            activation=${arch%%:*} init=${arch#*:}
+            name="lr-rules-$activation"
+            read -r base_batch base_lr larger < <(python3 - "$out/architectures/critical-batch.json" "$activation" "$init" <<'PY'
+import json, sys
+study, activation, init = sys.argv[1:]
+for a in json.load(open(study))["architectures"]:
+    if a["config"]["activation"] == activation and a["config"]["initializer"] == init:
+        tuned = [b for b in a["batches"] if b.get("lr") and b.get("verdict") == "reached"]
+        base = min(tuned, key=lambda b: b["batch_size"])
+        larger = [str(b["batch_size"]) for b in a["batches"] if b["batch_size"] > base["batch_size"]]
+        print(base["batch_size"], base["lr"], ",".join(larger))
+PY
+)
+            [ -n "${larger:-}" ] || { echo "study: $name needs the architectures part first" >&2; status=1; continue; }
+            echo "== $name (tuned at batch $base_batch: lr $base_lr; rules at batches $larger)"
+            begin=$SECONDS
+            if "$ddp_train" sweep "${teacher[@]:0:${#teacher[@]}-2}" --activation "$activation" --init "$init" \
+                    --lr "$base_lr" --base-batch-size "$base_batch" --warmup-steps 100 --epochs 100000 \
+                    --max-steps "$max_steps" --grid lrScaling=none,sqrt,linear --grid globalBatchSize="$larger" \
+                    --grid seed=$(seq -s, 1 "$seeds") --jobs "$jobs" --sweep-dir "$out/$name" 2>&1 | tee -a "$out/$name.log"; then
+                echo "study: $name took $(( SECONDS - begin )) s" | tee -a "$out/$name.log"
+                if [ "$quick" = 0 ]; then
+                    mkdir -p "$repo/docs/study/$name"
+                    python3 "$repo/scripts/study_collect_points.py" "$out/$name" "$base_batch" "$base_lr" \
+                        > "$repo/docs/study/$name/points.csv"
+                    cp "$out/$name.log" "$repo/docs/study/$name/run.log"
+                fi
+            else
+                echo "study: $name failed; rerun the same command to resume it" >&2
+                status=1
+            fi
+        done ;;
     ranks)
         # The same global batch as 2 and 4 ranks (one rank is remedies-batchnorm's BatchNorm
         # network), with synced BatchNorm (must agree) and without (per-rank statistics over a

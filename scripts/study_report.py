@@ -297,7 +297,9 @@ def questions(runs):
     batches = sorted({b["batch_size"] for _, _, a in every_arch(runs) for b in a["batches"]})
     out += ["| run | architecture | at init | " + " | ".join(f"B = {b}" for b in batches) + " |", "|---|---|---|" + "---|" * len(batches)]
     for run, data, arch in every_arch(runs):
-        if run not in ("architectures", "remedies-batchnorm", "remedies-skips", "depth"):
+        # Plain MLPs only: there the weights in model order are the Linear layers, the last the
+        # head (BatchNorm's weights and the residual blocks' names would need a model map).
+        if run not in ("architectures", "depth"):
             continue
         v = vanishing_at_target(arch)
         out.append(f"| {run} | {label(run, arch)} | {fmt(arch.get('vanishing_factor_at_init'))} | "
@@ -327,6 +329,47 @@ def replace_generated(path, blocks):
             text = before + start + "\n" + "\n".join(lines) + "\n" + end + after
     with open(path, "w") as f:
         f.write(text)
+
+
+def lr_rules_table(runs):
+    """Per lr-rules-<activation>/points.csv: median steps per rule and batch beside the tuned
+    median (part `architectures`, same seeds), and rule/tuned with a bootstrap interval."""
+    import csv
+    lines = []
+    for name in sorted(os.listdir(STUDY)):
+        path = os.path.join(STUDY, name, "points.csv")
+        if not name.startswith("lr-rules-") or not os.path.isfile(path):
+            continue
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        activation = name[len("lr-rules-"):]
+        init = "kaiming-normal" if activation == "relu" else "torch-default"
+        tuned = find(runs, "architectures", activation=activation, initializer=init)
+        tuned_steps = {b["batch_size"]: b.get("steps") or [] for b in (tuned or {}).get("batches", [])}
+        tuned_lr = {b["batch_size"]: b.get("lr") for b in (tuned or {}).get("batches", [])}
+        base = rows[0]
+        lines.append(f"\n`{name}`: {activation}/{init}, rules from lr {float(base['base_lr']):.3g} tuned at batch "
+                     f"{base['base_batch']}, {base['warmup_steps']} warmup steps; steps to target, median over seeds "
+                     f"(censored seeds count as ∞), and the rule's median over the tuned one.\n")
+        lines.append("| batch | rule | lr | steps (median, reached/seeds) | tuned lr | tuned steps | rule / tuned [95 %] |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for batch in sorted({int(r["batch"]) for r in rows}):
+            for rule in ("none", "sqrt", "linear"):
+                cell = [r for r in rows if int(r["batch"]) == batch and r["lr_scaling"] == rule]
+                if not cell:
+                    continue
+                steps = [int(r["steps_to_target"]) if r["steps_to_target"] else None for r in cell]
+                reached = sum(1 for x in steps if x is not None)
+                ordered = sorted(math.inf if x is None else x for x in steps)
+                median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+                ratio = "—"
+                if tuned_steps.get(batch):
+                    point, low, high = ratio_interval(steps, tuned_steps[batch])
+                    ratio = f"{fmt(point, 3)} [{fmt(low, 3)}, {fmt(high, 3)}]"
+                tuned_median = next((b.get("steps_median") for b in tuned["batches"] if b["batch_size"] == batch), None) if tuned else None
+                lines.append(f"| {batch} | {rule} | {float(cell[0]['lr']):.3g} | {fmt(median, 4)} ({reached}/{len(steps)}) | "
+                             f"{fmt(tuned_lr.get(batch))} | {fmt(tuned_median, 4)} | {ratio} |")
+    return lines
 
 
 def figures(runs):
@@ -479,6 +522,7 @@ def main():
     out += ["", "## Median steps to target per batch (95 % bootstrap interval over seeds)", ""] + steps_table(runs)
     out += ["", "## Tuned learning rate per batch", ""] + lr_table(runs)
     out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)"] + rank_agreement(runs)
+    out += ["", "## Learning-rate scaling rules against the tuned rate"] + lr_rules_table(runs)
     out += ["", "## Ranks worth using (ddp-train time-to-target)"] + nodes_table()
     out += ["", "## Compute", ""] + compute_table(runs)
     for run, data in runs.items():
@@ -489,7 +533,7 @@ def main():
         f.write("\n".join(out) + "\n")
     replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
         "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
-        "ranks": rank_agreement(runs), "nodes": nodes_table(), "compute": compute_table(runs)})
+        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "nodes": nodes_table(), "compute": compute_table(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 
