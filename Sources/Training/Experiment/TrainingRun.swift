@@ -10,7 +10,8 @@ public enum TrainingRun {
     @discardableResult
     public static func execute(_ config: TrainingConfig, options: RunOptions,
                                communicator: any Communicator) throws -> [TrainingSummary] {
-        let console = Console(rank: communicator.rank, quiet: options.quiet)
+        let console = Console(rank: communicator.rank, quiet: options.quiet, worldSize: communicator.worldSize,
+                              logLevel: options.logLevel)
         let base = try agreedRunDirectory(config, communicator: communicator)
         guard let points = config.comparison, !points.isEmpty else {
             var c = config
@@ -58,6 +59,7 @@ public enum TrainingRun {
             runDir = previous  // continue the interrupted run's metrics
         }
         let directory = communicator.rank == 0 ? try RunDirectory(path: runDir) : nil
+        directory?.logger = console.logger
         if let checkpoint {
             try directory?.truncateMetrics(afterStep: checkpoint.state.step)
         } else {
