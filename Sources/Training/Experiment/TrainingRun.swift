@@ -49,9 +49,14 @@ public enum TrainingRun {
                        console: Console) throws -> TrainingSummary {
         let started = Date()
         try config.validate()  // every mistake that needs no data is reported before any is read
+        console.debug("communicator: rank \(communicator.rank) of \(communicator.worldSize), "
+                      + (communicator.isSingleNode ? "all ranks on a single node" : "ranks on several nodes"))
+        let loadStart = Date()
         let data = try DatasetLoader.load(config)
         let (train, heldOut) = data.split(validationFraction: config.valFraction)
         let validation = try DatasetLoader.loadValidation(config, matching: train) ?? heldOut
+        console.debug("data loaded: \(train.count) training samples, \(validation?.count ?? 0) validation samples, "
+                      + String(format: "in %.3f s", Date().timeIntervalSince(loadStart)))
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
         var runDir = config.runDir!
         let checkpoint = try options.resume.map { try CheckpointStore.load(CheckpointStore.locate($0, checkpointDir: options.checkpointDir)) }
