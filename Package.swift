@@ -27,7 +27,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // 1.11 and later: the handler implements log(event:) (Sources/Training/Loop/RankLogHandler.swift).
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         // 6 and later: their libyaml refuses input nested over 1,000 levels before Yams's
         // recursive composer could overflow the stack on it (5.x has no such limit).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -72,7 +73,8 @@ let package = Package(
         .testTarget(name: "DataFormatsTests", dependencies: ["DataFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "TrainingTests",
-                    dependencies: ["Training", "Autograd", "NN", "Collectives", "DataFormats", "Reporting"],
+                    dependencies: ["Training", "Autograd", "NN", "Collectives", "DataFormats", "Reporting",
+                                   .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigFilesTests", dependencies: ["ConfigFiles", "Training"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training"]),

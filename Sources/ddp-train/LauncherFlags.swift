@@ -31,6 +31,9 @@ struct LauncherFlags: ParsableArguments {
     @Option(parsing: .unconditionalSingleValue, help: "An extra `ddp-train train` flag for every run (repeatable), e.g. --train-arg=--check-replicas-every=10.")
     var trainArg: [String] = []
 
+    @Option(help: ArgumentHelp("Every run's `ddp-train train --log-level` (trace, debug, info, notice, warning, error, critical); a run's log lines are in its stderr.log. Finished runs are not redone for it.", valueName: "level"))
+    var logLevel: String?
+
     /// Checks the flags and builds the launcher; `extraTrainArguments` go after `--train-arg`s.
     func makeLauncher(needsMultiRank: Bool, extraTrainArguments: [String]) throws -> SweepLauncher {
         _ = try slots()
@@ -67,10 +70,13 @@ struct LauncherFlags: ParsableArguments {
                     + "directory and config, and the preset and base settings come from the other flags")
             }
         }
-        return SweepLauncher(executable: try Sweep.executablePath(), launcher: launcherPath ?? launcherName,
-                             template: template, launcherIsMPIRun: launcher == nil || launcherName.hasSuffix("mpirun"),
-                             hostfile: hostfile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                             oversubscribe: oversubscribe, launcherArguments: launcherArg,
-                             trainArguments: trainArg + extraTrainArguments)
+        if let logLevel { _ = try RankLogHandler.level(named: logLevel) }  // one error now, not one per run
+        var made = SweepLauncher(executable: try Sweep.executablePath(), launcher: launcherPath ?? launcherName,
+                                 template: template, launcherIsMPIRun: launcher == nil || launcherName.hasSuffix("mpirun"),
+                                 hostfile: hostfile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                                 oversubscribe: oversubscribe, launcherArguments: launcherArg,
+                                 trainArguments: trainArg + extraTrainArguments)
+        made.logLevel = logLevel
+        return made
     }
 }

@@ -46,6 +46,9 @@ struct Train: ParsableCommand {
     @Flag(help: "No progress line and no start-up lines; results and warnings still print.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("The least severe log line written to standard error: trace, debug, info, notice, warning, error or critical. debug adds what every rank does (data, buckets, checkpoints, evaluations), trace a line per step; error silences warnings. Standard output is the same at every level.", valueName: "level"))
+    var logLevel = "info"
+
     @Option(help: "Per-layer diagnostics (local gradient norms across ranks, update ratios, saturation, dead units, gradient noise scale) at step 1 and every K steps; 0 turns them off.")
     var diagnosticsEvery = 0
 
@@ -71,6 +74,7 @@ struct Train: ParsableCommand {
         let config: TrainingConfig
         do {
             config = try flags.resolvedConfig()
+            _ = try RankLogHandler.level(named: logLevel)
             try DiagnosticsOptions(every: diagnosticsEvery, vanishingThreshold: vanishingThreshold).validate()
             guard collectiveTimeout > 0 && collectiveTimeout.isFinite else {
                 throw ConfigError("--collective-timeout must be a positive number of seconds (got \(collectiveTimeout))")
@@ -88,6 +92,7 @@ struct Train: ParsableCommand {
                                                                     exitCode: collectiveTimeoutExitCode)
             defer { watchdog?.stop() }
             var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
+            options.logLevel = try RankLogHandler.level(named: logLevel)  // checked before launch
             options.blasThreads = blasThreads
             options.checkReplicasEvery = checkReplicasEvery
             options.checkpointDir = checkpointDir

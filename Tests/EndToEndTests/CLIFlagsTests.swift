@@ -12,7 +12,7 @@ final class CLIFlagsTests: XCTestCase {
         let help = result.stdout
         for flag in ["--preset", "--config", "--depth", "--activation", "--init ", "--lr ", "--lr-scaling", "--batch-size",
                      "--global-batch-size", "--epochs", "--seed", "--log-every", "--run-dir", "--init-from", "--save",
-                     "--quiet", "--accumulate-steps", "--grad-compression", "--warmup-epochs", "--val-fraction",
+                     "--quiet", "--log-level", "--accumulate-steps", "--grad-compression", "--warmup-epochs", "--val-fraction",
                      "--inputs", "--targets", "--shuffle", "--no-shuffle"] {
             XCTAssertTrue(help.contains(flag), "--help should document \(flag)")
         }

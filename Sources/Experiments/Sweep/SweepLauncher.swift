@@ -28,6 +28,9 @@ public struct SweepLauncher: Sendable {
     /// `sweep --tensorboard DIR`: each point logs to `DIR/<point>` (`SweepTensorBoard`). Not
     /// part of the fingerprint: where events go does not change what a point computes.
     public var tensorboardRoot: String?
+    /// `--log-level` for every point (nil: the default). Not part of the fingerprint either: how
+    /// much a point logs does not change what it computes.
+    public var logLevel: String?
 
     /// A launcher for `executable`; by default through mpirun on this host, with nothing extra.
     public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
@@ -48,6 +51,7 @@ public struct SweepLauncher: Sendable {
         let train = ["train", "--preset", point.config.preset, "--config", configPath, "--run-dir", runDirectory, "--quiet"]
             + trainArguments
             + (tensorboardRoot.map { ["--tensorboard", SweepTensorBoard.pointDirectory(root: $0, point: point)] } ?? [])
+            + (logLevel.map { ["--log-level", $0] } ?? [])
         guard point.ranks > 1 else { return (executable, train) }
         if let template, let program = template.first {
             let filled = template.dropFirst().map { $0.replacingOccurrences(of: "{ranks}", with: "\(point.ranks)") }

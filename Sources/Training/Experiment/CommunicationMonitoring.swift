@@ -13,7 +13,7 @@ enum CommunicationMonitoring {
             throw ConfigError("--stall-warning-seconds must be a positive number of seconds (got \(options.stallWarningSeconds))")
         }
         let communicator = trainer.communicator
-        let reporter = StallReporter(rank: communicator.rank, worldSize: communicator.worldSize)
+        let reporter = StallReporter(rank: communicator.rank, worldSize: communicator.worldSize, logLevel: options.logLevel)
         trainer.dataParallel.stallWarningSeconds = options.stallWarningSeconds
         // The stall fires inside finishSynchronization, before the step counter moves on.
         trainer.dataParallel.onStall = { [unowned trainer] stall in reporter.report(stall, step: trainer.step + 1) }

@@ -1,5 +1,6 @@
 import Autograd
 import Collectives
+import Logging
 
 /// What a single invocation asks for beyond the training configuration itself.
 public struct RunOptions: Sendable {
@@ -12,6 +13,10 @@ public struct RunOptions: Sendable {
     public var save: String?
     /// No progress and no start-up lines; results and warnings still print.
     public var quiet = false
+    /// `--log-level`: the least severe log line printed to standard error (`info`: warnings only,
+    /// as no run logs at `info` or `notice`; `debug` and `trace` add lines from every rank;
+    /// `error` and above silence warnings). Standard output does not depend on it.
+    public var logLevel = Logger.Level.info
     /// Print the summary table at the end.
     public var printSummary = true
     /// Compare parameter checksums across ranks every this many steps (0: never).

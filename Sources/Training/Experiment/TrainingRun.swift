@@ -10,7 +10,8 @@ public enum TrainingRun {
     @discardableResult
     public static func execute(_ config: TrainingConfig, options: RunOptions,
                                communicator: any Communicator) throws -> [TrainingSummary] {
-        let console = Console(rank: communicator.rank, quiet: options.quiet)
+        let console = Console(rank: communicator.rank, quiet: options.quiet, worldSize: communicator.worldSize,
+                              logLevel: options.logLevel)
         let base = try agreedRunDirectory(config, communicator: communicator)
         guard let points = config.comparison, !points.isEmpty else {
             var c = config
@@ -48,9 +49,14 @@ public enum TrainingRun {
                        console: Console) throws -> TrainingSummary {
         let started = Date()
         try config.validate()  // every mistake that needs no data is reported before any is read
+        console.debug("communicator: rank \(communicator.rank) of \(communicator.worldSize), "
+                      + (communicator.isSingleNode ? "all ranks on a single node" : "ranks on several nodes"))
+        let loadStart = Date()
         let data = try DatasetLoader.load(config)
         let (train, heldOut) = data.split(validationFraction: config.valFraction)
         let validation = try DatasetLoader.loadValidation(config, matching: train) ?? heldOut
+        console.debug("data loaded: \(train.count) training samples, \(validation?.count ?? 0) validation samples, "
+                      + String(format: "in %.3f s", Date().timeIntervalSince(loadStart)))
         let plan = try RunPlan.resolve(config, worldSize: communicator.worldSize, trainSamples: train.count)
         var runDir = config.runDir!
         let checkpoint = try options.resume.map { try CheckpointStore.load(CheckpointStore.locate($0, checkpointDir: options.checkpointDir)) }
@@ -58,6 +64,7 @@ public enum TrainingRun {
             runDir = previous  // continue the interrupted run's metrics
         }
         let directory = communicator.rank == 0 ? try RunDirectory(path: runDir) : nil
+        directory?.logger = console.logger
         if let checkpoint {
             try directory?.truncateMetrics(afterStep: checkpoint.state.step)
         } else {

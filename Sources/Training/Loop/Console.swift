@@ -3,21 +3,25 @@ import Logging
 
 /// Human-facing output of a run: start-up lines, warnings and the summary. Only rank 0 speaks,
 /// so a 4-rank job prints each line once; errors are printed by every rank that has one.
+///
+/// Start-up lines and results are not log lines: they go to standard output as they are, and
+/// `--quiet` decides which. Warnings, and the debug and trace lines of `--log-level`, go through
+/// ``logger`` to standard error (``RankLogHandler``).
 public struct Console {
     /// Whether `--quiet` was given: only warnings and errors are printed.
     public let isQuiet: Bool
     /// Whether this rank prints normal output (rank 0 only).
     public let speaks: Bool
-    /// The swift-log logger the lines go through, at `.warning` when quiet, else `.info`.
+    /// The swift-log logger of this rank (`--log-level`, `info` by default): warnings from rank 0,
+    /// debug and trace lines from every rank.
     public let logger: Logger
 
-    /// The console of `rank`; only rank 0 will print normal output.
-    public init(rank: Int, quiet: Bool, label: String = "ddp-train") {
+    /// The console of `rank` of `worldSize`; only rank 0 will print normal output. Log lines
+    /// below `logLevel` are dropped.
+    public init(rank: Int, quiet: Bool, label: String = "ddp-train", worldSize: Int = 1, logLevel: Logger.Level = .info) {
         isQuiet = quiet
         speaks = rank == 0
-        var logger = Logger(label: label)
-        logger.logLevel = quiet ? .warning : .info
-        self.logger = logger
+        logger = RankLogHandler.logger(label: label, rank: rank, worldSize: worldSize, logLevel: logLevel)
     }
 
     /// A line of normal output (suppressed by --quiet).
@@ -36,9 +40,21 @@ public struct Console {
         fflush(nil)  // nil: every output stream (stdout itself is not concurrency-safe to name)
     }
 
-    /// A warning, to standard error.
+    /// A warning, to standard error as `ddp-train: warning: <text>` (rank 0 only: every rank
+    /// would say the same), unless `--log-level` is above `warning`.
     public func warning(_ text: String) {
         guard speaks else { return }
-        FileHandle.standardError.write(Data("ddp-train: warning: \(text)\n".utf8))
+        logger.warning("\(text)")
+    }
+
+    /// A `--log-level debug` line from this rank (every rank logs its own), with `metadata` as
+    /// ` key=value`; neither is built unless the level shows it.
+    public func debug(_ text: @autoclosure () -> String, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        logger.debug("\(text())", metadata: metadata())
+    }
+
+    /// A `--log-level trace` line from this rank, built only when the level shows it.
+    public func trace(_ text: @autoclosure () -> String) {
+        logger.trace("\(text())")
     }
 }

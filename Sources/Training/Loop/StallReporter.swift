@@ -1,5 +1,6 @@
 import Collectives
 import Foundation
+import Logging
 
 /// Prints a warning when a rank has waited too long in a gradient allreduce
 /// (`--stall-warning-seconds`, default 60), as Horovod's stall check does.
@@ -11,16 +12,23 @@ import Foundation
 /// would need them to answer while they are busy elsewhere. The warning says so, and points at
 /// what can be read instead: every rank that waits prints this line, so the ranks that did not
 /// print it are the late ones.
+///
+/// The line is written as it always was, not through the run's logger: it names its rank in its
+/// text on every rank (`ddp-train: warning: rank 1: …`), where ``RankLogHandler`` would label
+/// other ranks' warnings a second time. It does follow `--log-level`: above `warning`, nothing.
 public struct StallReporter: Sendable {
     /// This rank.
     public let rank: Int
     /// The number of ranks.
     public let worldSize: Int
+    /// The run's `--log-level`: warnings are printed unless it is above `warning`.
+    public let logLevel: Logger.Level
 
-    /// A reporter for `rank` of `worldSize`.
-    public init(rank: Int, worldSize: Int) {
+    /// A reporter for `rank` of `worldSize`, printing unless `logLevel` is above `warning`.
+    public init(rank: Int, worldSize: Int, logLevel: Logger.Level = .info) {
         self.rank = rank
         self.worldSize = worldSize
+        self.logLevel = logLevel
     }
 
     /// The warning line for `stall` during optimizer step `step`.
@@ -38,9 +46,10 @@ public struct StallReporter: Sendable {
             + "they may be slower, stuck, or on another code path. The run goes on waiting."
     }
 
-    /// Writes the warning to standard error at once (unbuffered), so it shows even if the job
-    /// is killed while still stuck.
+    /// Writes the warning to standard error at once (unbuffered, one `write(2)`), so it shows
+    /// even if the job is killed while still stuck; nothing when `logLevel` is above `warning`.
     public func report(_ stall: CommunicationStall, step: Int) {
-        FileHandle.standardError.write(Data((message(stall, step: step) + "\n").utf8))
+        guard logLevel <= .warning else { return }
+        RankLogHandler.writeToStandardError(message(stall, step: step) + "\n")
     }
 }

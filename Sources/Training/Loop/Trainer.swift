@@ -2,6 +2,7 @@ import Autograd
 import Collectives
 import DataParallelism
 import Foundation
+import Logging
 import NN
 
 /// Trains one model replica per rank on its shard of each global batch, with gradients
@@ -257,6 +258,18 @@ public final class Trainer {
             if firstNorms == nil { firstNorms = norms }
             lastNorms = norms
         }
+        if timedSteps == 1 {
+            // The layout the rest of the run uses: the first backward's gradient order settles it.
+            console.debug("gradient buckets: \(dataParallel.bucketCount) of up to \(dataParallel.bucketCapacityBytes) bytes, "
+                          + "\(dataParallel.gradientBytes) bytes in all (launch order: "
+                          + dataParallel.bucketSizes.map(String.init).joined(separator: ", ") + "); overlap "
+                          + (dataParallel.overlap && dataParallel.queue.isAsynchronous ? "on" : "off")
+                          + ", compression \(c.gradCompression)")
+        }
+        console.trace(String(format: "step %d (epoch %d, %d/%d): forward %.3f ms, backward %.3f ms, gradient sync %.3f ms, "
+                             + "optimizer %.3f ms, total %.3f ms on this rank; loss %.6g", step, epoch + 1, s + 1,
+                             plan.microStepsPerEpoch / k, t.forward * 1e3, t.backward * 1e3, t.gradientSync * 1e3,
+                             t.optimizer * 1e3, t.total * 1e3, globalLoss))
         return StepOutcome(step: step, epoch: epoch, stepInEpoch: s + 1, endsEpoch: endsEpoch, loss: globalLoss,
                            skipped: nonFinite, gradientNorms: norms, phases: phases, diagnostics: diagnosticsRecord,
                            preemptionSignal: preemptSignal)
@@ -293,6 +306,7 @@ public final class Trainer {
     func writeCheckpoint(_ policy: CheckpointPolicy, epoch: Int, stepInEpoch: Int) throws -> String? {
         var path = policy.store.root.appendingPathComponent(CheckpointStore.name(step: step)).path
         var failed = false
+        let started = now()
         if communicator.rank == 0 {
             for callback in callbacks { callback.flush() }
             let state = CheckpointState(step: step, epoch: epoch, stepInEpoch: stepInEpoch, worldSize: communicator.worldSize,
@@ -318,6 +332,10 @@ public final class Trainer {
         }
         guard !failed else { return nil }
         lastCheckpoint = path
+        console.debug(communicator.rank == 0
+                      ? String(format: "checkpoint at step %d: wrote %@ in %.3f s", step, path, seconds(started, now()))
+                      : String(format: "checkpoint at step %d: waited %.3f s for rank 0 to write %@", step,
+                               seconds(started, now()), path))
         return path
     }
 
@@ -384,8 +402,15 @@ public final class Trainer {
     /// this step, otherwise a fresh one. Collective.
     public func evaluation() throws -> Evaluation? {
         if let last = lastEvaluation, last.step == step { return last.result }
+        let started = now()
         let result = try evaluate()
         lastEvaluation = (step, result)
+        if let result, console.logger.logLevel <= .debug {
+            var metadata: Logger.Metadata = ["step": "\(step)", "val_loss": "\(result.loss)",
+                                             "seconds": "\(String(format: "%.3f", seconds(started, now())))"]
+            if let accuracy = result.accuracy { metadata["val_accuracy"] = "\(accuracy)" }
+            console.debug("evaluation", metadata: metadata)
+        }
         return result
     }
 

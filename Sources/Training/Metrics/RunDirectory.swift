@@ -1,5 +1,6 @@
 import DataFormats
 import Foundation
+import Logging
 
 /// The directory a run writes (rank 0 only): config.json, metrics.jsonl, and whatever else the
 /// run produces (weights, traces, TensorBoard events).
@@ -10,6 +11,9 @@ public final class RunDirectory {
     private var pending = ""
     /// Whether the last flush failed (a warning has been printed).
     private var metricsFailed = false
+    /// Where the warnings about metrics.jsonl go: the run's logger (rank 0's, so they read
+    /// `ddp-train: warning: …` at any world size); a standard-error logger at `info` by default.
+    public var logger = RankLogHandler.logger()
 
     /// Creates the directory (and parents).
     public init(path: String) throws {
@@ -77,13 +81,13 @@ public final class RunDirectory {
             pending = ""
             if metricsFailed {
                 metricsFailed = false
-                FileHandle.standardError.write(Data("ddp-train: warning: \(path)/metrics.jsonl: writing works again; no record was lost\n".utf8))
+                logger.warning("\(path)/metrics.jsonl: writing works again; no record was lost")
             }
         } catch {
             if !metricsFailed {
-                FileHandle.standardError.write(Data(("ddp-train: warning: \(path)/metrics.jsonl: cannot append "
-                    + "\(pending.utf8.count) bytes (\(TrainingConfig.reason(error))); the file ends at its last complete "
-                    + "record, and the records are kept in memory and retried at the next flush\n").utf8))
+                let warning = "\(path)/metrics.jsonl: cannot append \(pending.utf8.count) bytes (\(TrainingConfig.reason(error))); "
+                    + "the file ends at its last complete record, and the records are kept in memory and retried at the next flush"
+                logger.warning("\(warning)")
             }
             metricsFailed = true
         }
