@@ -118,7 +118,7 @@ enum MPIHarness {
         process.executableURL = URL(fileURLWithPath: try DDPTrainProcess.which("mpirun"))
         process.arguments = arguments
         process.environment = DDPTrainProcess.environment
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

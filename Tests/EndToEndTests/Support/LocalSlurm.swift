@@ -30,7 +30,7 @@ enum LocalSlurm {
         process.arguments = arguments
         process.environment = environment
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
