@@ -24,9 +24,15 @@ def load_runs():
     runs = {}
     for name in sorted(os.listdir(STUDY)):
         path = os.path.join(STUDY, name, "critical-batch.json")
-        if os.path.isfile(path):
+        # critical-batch-*: earlier single runs that TIME-TO-RESULT.md cites, not parts of the study.
+        if os.path.isfile(path) and not name.startswith("critical-batch-"):
             with open(path) as f:
-                runs[name] = json.load(f)
+                data = json.load(f)
+            # An architecture's "config" holds its grid values only: complete it from the base.
+            for arch in data["architectures"]:
+                arch["grid"] = arch["config"]
+                arch["config"] = {**data["base"], **arch["config"]}
+            runs[name] = data
     return runs
 
 
@@ -74,7 +80,15 @@ def steps_cell(batch):
     if batch.get("steps_median_lower_bound") is not None:
         reached = sum(1 for s in batch.get("steps") or [] if s is not None)
         return f"censored: > {batch['steps_median_lower_bound']:.0f} ({reached}/{len(batch.get('steps') or [])} seeds reached)"
+    if batch.get("verdict") == "noneReached":
+        tried = len({t["lr"] for t in batch.get("trials", [])})
+        return f"censored: no learning rate reached it ({tried} tried)"
     return batch.get("verdict", "—")
+
+
+def unfitted_batches(arch):
+    """The batches the fit could not use: censored medians and searches where nothing reached."""
+    return [b["batch_size"] for b in arch["batches"] if b.get("steps_median") is None]
 
 
 def every_arch(runs):
@@ -88,7 +102,7 @@ def compute_hours(data):
 
 
 def fit_table(runs):
-    lines = ["| run | architecture | fit | S_min | E_min | B_crit | B_simple | B_noise | vanishing factor at init | censored batches |",
+    lines = ["| run | architecture | fit | S_min | E_min | B_crit | B_simple | B_noise | vanishing factor at init | batches left out (censored) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for run, data, arch in every_arch(runs):
         f = arch["fit"]
@@ -100,7 +114,7 @@ def fit_table(runs):
             fmt(f["b_simple"].get("value")), interval(f["b_simple"].get("ci")),
             fmt(f["b_noise"].get("value")), interval(f["b_noise"].get("ci")),
             fmt(arch.get("vanishing_factor_at_init")),
-            ", ".join(str(b) for b in f.get("excluded_batches", [])) or "none"))
+            ", ".join(str(b) for b in unfitted_batches(arch)) or "none"))
     return lines
 
 
@@ -211,12 +225,12 @@ def fit_cells(arch):
     f = arch["fit"]
     return (f"{fmt(f.get('s_min'))} {interval(f.get('s_min_ci'))}", f"{fmt(f.get('b_crit'))} {interval(f.get('b_crit_ci'))}",
             f"{fmt(f['b_simple'].get('value'))} {interval(f['b_simple'].get('ci'))}", f["status"],
-            ", ".join(str(b) for b in f.get("excluded_batches", [])) or "none")
+            ", ".join(str(b) for b in unfitted_batches(arch)) or "none")
 
 
 def comparison(runs, rows):
     """A table of S_min, B_crit and B_simple for the named (title, run, config) rows present."""
-    lines = ["| architecture | vanishing factor at init | S_min | B_crit | B_simple | fit | censored batches |",
+    lines = ["| architecture | vanishing factor at init | S_min | B_crit | B_simple | fit | batches left out (censored) |",
              "|---|---|---|---|---|---|---|"]
     for title, run, config in rows:
         arch = find(runs, run, **config)
@@ -242,6 +256,20 @@ def spearman(xs, ys):
         return None
     d2 = sum((a - b) ** 2 for a, b in zip(rx, ry))
     return 1 - 6 * d2 / (n * (n * n - 1))
+
+
+def permutation_p(xs, ys):
+    """Two-sided exact permutation p-value of Spearman's rho (every ordering; n ≤ 9)."""
+    import itertools
+    rho = spearman(xs, ys)
+    if rho is None or len(xs) > 9:
+        return None
+    count = total = 0
+    for perm in itertools.permutations(ys):
+        total += 1
+        if abs(spearman(xs, list(perm))) >= abs(rho) - 1e-12:
+            count += 1
+    return count / total
 
 
 def vanishing_at_target(arch):
@@ -271,9 +299,12 @@ def questions(runs):
     rho_s = spearman([r[0] for r in rows], [r[1] for r in rows])
     rho_b = spearman([r[0] for r in with_b], [r[2] for r in with_b])
     out.append("")
+    p_s = permutation_p([r[0] for r in rows], [r[1] for r in rows])
+    p_b = permutation_p([r[0] for r in with_b], [r[2] for r in with_b])
     out.append(f"Spearman rank correlation with the vanishing factor at init (larger factor = less vanishing), "
-               f"over the {len(rows)} fitted architectures of `architectures` and `depth`: S_min {fmt(rho_s, 2)}, "
-               f"B_crit {fmt(rho_b, 2)} (n = {len(with_b)}). Architectures whose fit failed are not in it; see the fit table.")
+               f"over the {len(rows)} fitted architectures of `architectures` and `depth`: S_min {fmt(rho_s, 2)} "
+               f"(exact permutation p = {fmt(p_s, 2)}), B_crit {fmt(rho_b, 2)} (p = {fmt(p_b, 2)}; n = {len(with_b)}). "
+               f"Architectures whose fit failed are not in it; see the fit table.")
     out += ["", "### Q2. Does BatchNorm (or do skips) change B_crit, or only S_min? (sigmoid, PyTorch default init, Adam)", ""]
     out += comparison(runs, [("plain", "architectures", sig),
                              ("BatchNorm", "remedies-batchnorm", dict(sig, batchNorm=True, residual=False)),
@@ -393,7 +424,7 @@ def figures(runs):
 
     # Steps against batch with the fit, one panel per run.
     names = [r for r in runs]
-    cols = 3
+    cols = min(3, len(names))
     rows = math.ceil(len(names) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
     for ax, run in zip(axes.flat, names):
@@ -435,33 +466,47 @@ def figures(runs):
     ax.legend(fontsize=5, ncol=2)
     save(fig, "tuned-lr-vs-batch.svg")
 
-    # Learning rate × batch heatmaps: median steps over every trial at that (lr, B).
+    # Learning rate × batch heatmaps: median steps over every trial at that (lr, B); a cell
+    # where most trials did not reach the target (censored, diverged, or stopped early because
+    # a better rate had already won) is grey and marked ✗; untried cells are blank.
     for run, data in runs.items():
         archs = data["architectures"]
-        fig, axes = plt.subplots(1, len(archs), figsize=(3.4 * len(archs), 3.2), squeeze=False)
+        cols = min(3, len(archs))
+        rows_n = math.ceil(len(archs) / cols)
+        fig, axes = plt.subplots(rows_n, cols, figsize=(4.2 * cols, 3.4 * rows_n), squeeze=False)
         for ax, arch in zip(axes.flat, archs):
             cells = {}
             for b in arch["batches"]:
                 for t in b.get("trials", []):
                     o = t["outcome"]
-                    steps = o.get("steps") if o.get("status") == "reached" else None
-                    cells.setdefault((t["lr"], b["batch_size"]), []).append(steps)
+                    cells.setdefault((t["lr"], b["batch_size"]), []).append(o.get("steps") if o.get("status") == "reached" else None)
             lrs = sorted({k[0] for k in cells}); bs = sorted({k[1] for k in cells})
             grid = []
-            for lr in lrs:
+            for i, lr in enumerate(lrs):
                 row = []
-                for bsz in bs:
+                for j, bsz in enumerate(bs):
                     v = cells.get((lr, bsz))
                     if not v:
                         row.append(math.nan)
+                        continue
+                    reached = sorted(x for x in v if x is not None)
+                    if len(reached) * 2 > len(v):
+                        median = reached[len(reached) // 2]
+                        row.append(math.log10(median))
+                        ax.text(j, i, f"{median}", ha="center", va="center", fontsize=5, color="white")
                     else:
-                        reached = sorted(x for x in v if x is not None)
-                        row.append(math.log10(reached[len(reached) // 2]) if len(reached) * 2 > len(v) else math.nan)
+                        row.append(math.nan)
+                        ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, color="0.85"))
+                        ax.text(j, i, "✗", ha="center", va="center", fontsize=6, color="0.3")
                 grid.append(row)
             im = ax.imshow(grid, aspect="auto", origin="lower", cmap="viridis_r")
             ax.set_xticks(range(len(bs)), [str(b) for b in bs]); ax.set_yticks(range(len(lrs)), [f"{lr:.2g}" for lr in lrs])
             ax.set_xlabel("B"); ax.set_ylabel("lr"); ax.set_title(label(run, arch), fontsize=7)
-            fig.colorbar(im, ax=ax, label="log10 median steps (blank: not reached by most)")
+            fig.colorbar(im, ax=ax, label="log10 median steps")
+        for ax in list(axes.flat)[len(archs):]:
+            ax.axis("off")
+        fig.suptitle(f"{run}: median steps to target per (lr, B) over all its trials; grey ✗: most did not reach it; blank: not tried",
+                     fontsize=8)
         save(fig, f"lr-batch-heatmap-{run}.svg")
 
     # B_crit against B_simple and B_noise.
