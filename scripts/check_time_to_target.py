@@ -7,7 +7,8 @@ scripts/emulated-cluster.sh), and compares the median measured steps to target a
 step (training time from summary.json, evaluation excluded) with the forecast's.
 
     python3 scripts/check_time_to_target.py --study runs/cb --ranks 1,2 [--network shared-memory]
-    python3 scripts/check_time_to_target.py --study runs/cb --ranks 2,4 --emulated 1gbit --network 1gbit
+    python3 scripts/check_time_to_target.py --study runs/cb --ranks 2,4 --emulated 1gbit --network 1gbit \
+        [--architecture relu_initializerkaiming]
 """
 
 import argparse
@@ -28,6 +29,7 @@ def main():
     parser.add_argument("--network", default="shared-memory", help="the forecast's network to compare with")
     parser.add_argument("--emulated", metavar="RATE", help="run on emulated hosts at this link rate (e.g. 1gbit)")
     parser.add_argument("--ddp-train", default=os.path.join(ROOT, ".build/release/ddp-train"))
+    parser.add_argument("--architecture", help="only the study's architectures whose name contains this")
     args = parser.parse_args()
 
     study = json.load(open(os.path.join(args.study, "critical-batch.json")))
@@ -38,6 +40,8 @@ def main():
           f"predicted ms/step | measured ms/step (median) | predicted s | measured s (median) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for arch in forecast["architectures"]:
+        if args.architecture and args.architecture not in arch["name"]:
+            continue
         study_arch = next(a for a in study["architectures"] if a["name"] == arch["name"])
         curve = next(c for c in arch["curves"] if c["network"] == args.network)
         for r in [int(x) for x in args.ranks.split(",")]:

@@ -9,7 +9,8 @@
 # Usage:
 #   scripts/study.sh [--quick] [--out DIR] [--ddp-train PATH] [--jobs N] [PART...]
 #
-#   PART        architectures, nodes, remedies, optimizers, lr-rules, digits, ranks, depth, mnist1d
+#   PART        architectures, nodes, remedies, optimizers, lr-rules, digits, ranks, depth, mnist1d,
+#               hosts
 #               (default: all, in that order)
 #   --quick     a smoke run: batches 64 and 1024, 2 seeds, 1000 steps, into DIR-quick; nothing
 #               is copied to docs/study
@@ -31,7 +32,7 @@ ddp_train="$repo/.build/release/ddp-train"
 jobs=2
 quick=0
 parts=()
-all=(architectures nodes remedies optimizers lr-rules digits ranks depth mnist1d)
+all=(architectures nodes remedies optimizers lr-rules digits ranks depth mnist1d hosts)
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; shift ;;
@@ -118,6 +119,31 @@ for part in "${parts[@]}"; do
             echo "study: nodes failed (it needs the architectures part first)" >&2
             status=1
         fi ;;
+    hosts)
+        # Wall time to target on 1 and 4 emulated hosts (network namespaces joined by a shaped
+        # link, scripts/emulated-cluster.sh; needs root) at 1 and 10 Gbit/s, against
+        # time-to-target's forecast, for ReLU/Kaiming at 16 samples per rank (batches 16 and 64,
+        # both measured by `architectures`). Only 1 and 4: the study's batches are powers of 4.
+        echo "== hosts"
+        mkdir -p "$out/hosts"
+        ln -sfn "$(cd "$out/architectures" && pwd)/trials" "$out/hosts/trials"
+        cp "$out/architectures/critical-batch.json" "$out/hosts/"
+        if mpirun -np 2 "$ddp_train" time-to-target --study "$out/hosts" --per-rank-batch 16 > "$out/hosts.log" 2>&1; then
+            for rate in 1gbit 10gbit; do
+                python3 "$repo/scripts/check_time_to_target.py" --study "$out/hosts" --ranks 1,4 --emulated "$rate" \
+                    --network "$rate" --architecture relu_initializerkaiming --ddp-train "$ddp_train" \
+                    > "$out/hosts/check-$rate.md" || status=1
+                cat "$out/hosts/check-$rate.md"
+            done
+            if [ "$quick" = 0 ]; then
+                mkdir -p "$repo/docs/study/hosts"
+                cp "$out/hosts/time-to-target.json" "$out/hosts"/check-*.md "$out/hosts.log" "$repo/docs/study/hosts/"
+            fi
+        else
+            cat "$out/hosts.log" >&2
+            echo "study: hosts failed (it needs the architectures part first)" >&2
+            status=1
+        fi ;;
     remedies)
         # The seed's remedies for the sigmoid network at PyTorch's default init: BatchNorm, identity
         # skips, both. (The plain network is in `architectures`.)
@@ -137,7 +163,8 @@ for part in "${parts[@]}"; do
     lr-rules)
         # The learning-rate scaling rules against the tuned rate: from the rate tuned at the
         # smallest batch that reached the target (part `architectures`), no / square-root /
-        # linear scaling with 100 warmup steps at every larger batch, seeds 1-5 (the tuned
+        # linear scaling with 10 warmup steps (the ReLU network reaches the target in 17-100 steps)
+        # at every larger batch, seeds 1-5 (the tuned
         # medians use the same seeds). One `ddp-train sweep` per architecture; each point's
         # summary.json is collected into docs/study/lr-rules-<arch>/points.csv.
         for arch in relu:kaiming-normal sigmoid:torch-default; do
@@ -158,7 +185,7 @@ PY
             echo "== $name (tuned at batch $base_batch: lr $base_lr; rules at batches $larger)"
             begin=$SECONDS
             if "$ddp_train" sweep "${teacher[@]:0:${#teacher[@]}-2}" --activation "$activation" --init "$init" \
-                    --lr "$base_lr" --base-batch-size "$base_batch" --warmup-steps 100 --epochs 100000 \
+                    --lr "$base_lr" --base-batch-size "$base_batch" --warmup-steps 10 --epochs 100000 \
                     --max-steps "$max_steps" --grid lrScaling=none,sqrt,linear --grid globalBatchSize="$larger" \
                     --grid seed=$(seq -s, 1 "$seeds") --jobs "$jobs" --sweep-dir "$out/$name" 2>&1 | tee -a "$out/$name.log"; then
                 echo "study: $name took $(( SECONDS - begin )) s" | tee -a "$out/$name.log"

@@ -403,6 +403,18 @@ def lr_rules_table(runs):
     return lines
 
 
+def hosts_tables():
+    """The measured-against-forecast tables of scripts/check_time_to_target.py, per link rate."""
+    lines = []
+    folder = os.path.join(STUDY, "hosts")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.startswith("check-") and name.endswith(".md"):
+            with open(os.path.join(folder, name)) as f:
+                lines += ["", f"**Emulated hosts, {name[len('check-'):-3]} links** (`docs/study/hosts/{name}`):", ""]
+                lines += [line.rstrip("\n") for line in f if line.strip()]
+    return lines
+
+
 def figures(runs):
     try:
         import matplotlib
@@ -578,7 +590,7 @@ def main():
         f.write("\n".join(out) + "\n")
     replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
         "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
-        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "nodes": nodes_table(), "compute": compute_table(runs)})
+        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "nodes": nodes_table(), "compute": compute_table(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 
