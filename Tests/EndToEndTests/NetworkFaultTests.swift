@@ -96,8 +96,9 @@ final class NetworkFaultTests: XCTestCase {
         let stopped = Date()
         let (status, _, ended) = job.finish(until: stopped)  // SIGTERM now, unless mpirun has ended
         let output = job.output
-        print("link down for good: rank 0's message came \(named.map { String(format: "%.1f", $0.timeIntervalSince(down)) } ?? "never") s "
-              + "after the link went down, every rank was gone after \(gone.map { String(format: "%.1f", $0.timeIntervalSince(down)) } ?? "never") s; "
+        let after = { (at: Date?) in at.map { String(format: "%.1f s after", $0.timeIntervalSince(down)) } ?? "not within the limit after" }
+        print("link down for good: rank 0's message came \(after(named)) the link went down, every rank was gone "
+              + "\(after(gone)) it; "
               + "mpirun \(mpirunEnded == nil ? "was still waiting and was stopped" : "ended"); the script exited with \(status) "
               + "\(String(format: "%.1f", ended.timeIntervalSince(stopped))) s later")
 
