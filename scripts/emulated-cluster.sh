@@ -5,13 +5,26 @@
 # ranks talk over TCP only (no shared memory), as on separate machines.
 #
 # Usage:
-#   scripts/emulated-cluster.sh [--hosts N] [--rate RATE] [--slots S] [--np P] -- PROGRAM [ARGS...]
+#   scripts/emulated-cluster.sh [--hosts N] [--rate RATE] [--slots S] [--np P]
+#                               [--loss PERCENT] [--link-down-after S --link-down-for S|forever]
+#                               -- PROGRAM [ARGS...]
 #   scripts/emulated-cluster.sh --check     # can this machine create network namespaces?
 #
 #   --hosts N   emulated hosts (default 2, at most the lines of hostfiles/emulated-cluster)
 #   --rate R    link rate per direction, as tc writes it: 100mbit, 1gbit, 10gbit (default 1gbit)
 #   --slots S   ranks per host (default 1)
 #   --np P      ranks in all (default N × S)
+#
+# Faults (docs/RELIABILITY.md):
+#   --loss P              drop P % of the IP packets each host receives, at random (0-100,
+#                         decimals allowed; default 0). Needs iptables (Debian package iptables):
+#                         an iptables `statistic` rule on each host's INPUT. At the end, one
+#                         line says how many packets were dropped of how many received.
+#   --link-down-after S   S seconds after mpirun starts, take the last host's link down (its
+#                         port on the switch: the host loses carrier, nothing gets through)...
+#   --link-down-for S     ...for S seconds, then up again; `forever`: it never comes back.
+#                         The two go together. Each change is a line with the seconds since
+#                         mpirun started; so is mpirun's exit.
 #
 # Example: scripts/emulated-cluster.sh --hosts 2 --rate 1gbit -- .build/release/ddp-train --preset teacher-regression
 #
@@ -36,6 +49,9 @@ hosts=2
 rate=1gbit
 slots=1
 np=""
+loss=0
+down_after=""
+down_for=""
 
 say() { echo "emulated-cluster: $*" >&2; }
 die() { say "error: $*"; exit 2; }
@@ -59,6 +75,9 @@ while [ $# -gt 0 ]; do
         --rate) rate=${2:?--rate needs a rate such as 1gbit}; shift 2 ;;
         --slots) slots=${2:?--slots needs a number}; shift 2 ;;
         --np) np=${2:?--np needs a number}; shift 2 ;;
+        --loss) loss=${2:?--loss needs a percentage such as 1}; shift 2 ;;
+        --link-down-after) down_after=${2:?--link-down-after needs a number of seconds}; shift 2 ;;
+        --link-down-for) down_for=${2:?--link-down-for needs a number of seconds or forever}; shift 2 ;;
         --check) if why=$(check); then echo "emulated-cluster: network namespaces work"; exit 0; else echo "$why"; exit 1; fi ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         --) shift; break ;;
@@ -73,6 +92,24 @@ done
 [[ "$rate" =~ ^([0-9]+(\.[0-9]+)?)(bit|kbit|mbit|gbit)$ ]] || die "--rate '$rate' must look like 100mbit, 1gbit or 2.5gbit"
 rate_number=${BASH_REMATCH[1]}
 rate_unit=${BASH_REMATCH[3]}
+seconds='^([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
+[[ "$loss" =~ $seconds ]] && awk -v p="$loss" 'BEGIN { exit !(p <= 100) }' \
+    || die "--loss '$loss' must be a percentage from 0 to 100, such as 1 or 0.5"
+loss_probability=$(awk -v p="$loss" 'BEGIN { printf "%.6f", p / 100 }')
+if awk -v p="$loss" 'BEGIN { exit !(p > 0) }'; then
+    command -v iptables >/dev/null || die "--loss needs iptables, which is not installed (Debian package iptables)"
+else
+    loss=0
+fi
+if [ -n "$down_after" ] || [ -n "$down_for" ]; then
+    [ -n "$down_after" ] && [ -n "$down_for" ] || die "--link-down-after and --link-down-for go together (the link goes down after S seconds, for S seconds or forever)"
+    [[ "$down_after" =~ $seconds ]] || die "--link-down-after '$down_after' must be a number of seconds"
+    if [ "$down_for" != forever ]; then
+        [[ "$down_for" =~ $seconds ]] && awk -v s="$down_for" 'BEGIN { exit !(s > 0) }' \
+            || die "--link-down-for '$down_for' must be a positive number of seconds, or forever"
+    fi
+    [ "$hosts" -ge 2 ] || die "--link-down-after needs --hosts 2 or more (the last host's link goes down)"
+fi
 why=$(check) || die "$why"
 
 mapfile -t addresses < <(grep -v '^[[:space:]]*#' "$hostfile_plan" | awk 'NF { print $1 }')
@@ -98,9 +135,35 @@ switch="$prefix-sw"
 namespaces=()
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/emulated-cluster.XXXXXX")
 
+lossy=()          # host namespaces with the --loss rules
+faults_pid=""     # the background job that takes the link down and up
+started=""        # $EPOCHREALTIME when mpirun started
+
+# Seconds since mpirun started, one decimal.
+elapsed() { awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The --loss rules' counters, summed over the hosts: "dropped D of R packets received".
+report_loss() {
+    local ns received=0 dropped=0 retransmitted=0 counts
+    for ns in "${lossy[@]}"; do
+        # Rule 1 counts every packet in on eth0, rule 2 is the DROP (iptables -L -v -x: pkts first).
+        counts=$(ip netns exec "$ns" iptables -L INPUT -v -n -x 2>/dev/null | awk 'NR > 2 { printf "%s ", $1 }') || continue
+        set -- $counts
+        received=$((received + ${1:-0}))
+        dropped=$((dropped + ${2:-0}))
+        # TCP's own count of segments it sent again (the namespace's /proc/net/snmp).
+        counts=$(ip netns exec "$ns" awk '$1 == "Tcp:" { if (!n) { for (i = 1; i <= NF; i++) if ($i == "RetransSegs") c = i; n = 1 } else print $c }' /proc/net/snmp 2>/dev/null) || continue
+        retransmitted=$((retransmitted + ${counts:-0}))
+    done
+    say "loss $loss %: dropped $dropped of $received packets the hosts received ($(awk -v d="$dropped" -v r="$received" \
+        'BEGIN { printf "%.2f", r ? 100 * d / r : 0 }') %); TCP retransmitted $retransmitted segments"
+}
+
 cleanup() {
     local status=$? ns pids
     trap - EXIT INT TERM
+    if [ -n "$faults_pid" ]; then kill "$faults_pid" 2>/dev/null || true; wait "$faults_pid" 2>/dev/null || true; fi
+    [ "${#lossy[@]}" -eq 0 ] || report_loss || true
     # End what still runs inside our namespaces (daemons, ranks), by pid, then remove them.
     for signal in TERM KILL; do
         for ns in "${namespaces[@]}"; do
@@ -138,22 +201,54 @@ for ((i = 0; i < hosts; i++)); do
     ip -n "$host" link set eth0 up
     ip netns exec "$host" tc qdisc replace dev eth0 root tbf rate "$rate" burst "$burst" latency 50ms
     ip netns exec "$switch" tc qdisc replace dev "h$i" root tbf rate "$rate" burst "$burst" latency 50ms
+    if [ "$loss" != 0 ]; then
+        # Every IP packet in on eth0: counted by the first rule, dropped at random by the second.
+        lossy+=("$host")
+        ip netns exec "$host" iptables -A INPUT -i eth0
+        ip netns exec "$host" iptables -A INPUT -i eth0 -m statistic --mode random --probability "$loss_probability" -j DROP
+    fi
     pairs+="${addresses[$i]}=$host "
     echo "${addresses[$i]} slots=$slots" >> "$workdir/hostfile"
 done
 say "$hosts hosts (${addresses[*]:0:$hosts}) on $subnet, links $rate each way, $np rank(s), namespaces $prefix-*"
+[ "$loss" = 0 ] || say "loss: each host drops $loss % of the IP packets it receives, at random (iptables statistic)"
+
+# --link-down-after/--link-down-for: the last host's port on the switch goes down (its eth0
+# loses carrier) and, unless forever, up again. A background job; cleanup ends it.
+link_faults() {
+    local last=$((hosts - 1)) sleeper
+    local port="h$last" name="host $last (${addresses[$last]})"
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$down_after" & sleeper=$!
+    wait "$sleeper"
+    ip -n "$switch" link set "$port" down
+    say "$(elapsed) s: link of $name down$([ "$down_for" = forever ] && echo ' for good' || echo " for $down_for s")"
+    [ "$down_for" != forever ] || exit 0
+    sleep "$down_for" & sleeper=$!
+    wait "$sleeper"
+    ip -n "$switch" link set "$port" up
+    say "$(elapsed) s: link of $name up again"
+}
 
 export EMULATED_CLUSTER_NAMESPACES="$pairs"
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # Hosts have `slots` cores each; ranks beyond that share them, as on an oversubscribed node.
+started=$EPOCHREALTIME
+if [ -n "$down_after" ]; then link_faults & faults_pid=$!; fi
+# In the background, waited for: a SIGTERM or Ctrl-C to this script then runs its trap at
+# once (bash runs traps only after a foreground command ends, and mpirun may never end: see
+# --link-down-for forever). stdin stays the script's (not /dev/null, as for `&` alone).
 set +e
 ip netns exec "$prefix-h0" mpirun --hostfile "$workdir/hostfile" -np "$np" --oversubscribe \
     --mca plm_rsh_agent "$agent" --mca plm_rsh_no_tree_spawn 1 \
     --mca oob_tcp_if_include "$subnet" --mca btl_tcp_if_include "$subnet" \
     --mca btl tcp,self --mca pml ob1 \
-    "$program" "$@"
+    "$program" "$@" <&0 &
+wait $!
 status=$?
 set -e
-[ "$status" -eq 0 ] || say "mpirun exited with status $status"
+if [ "$status" -ne 0 ] || [ -n "$down_after" ] || [ "$loss" != 0 ]; then
+    say "mpirun exited with status $status after $(elapsed) s"
+fi
 exit "$status"

@@ -7,16 +7,10 @@ import XCTest
 /// Skipped, with the reason, where network namespaces cannot be created (not root, no
 /// CAP_SYS_ADMIN). CI runs as root, where they can.
 final class EmulatedNetworkTests: XCTestCase {
-    /// The repository's root, found from this file's path.
-    private static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    private static var script: String { repository.appendingPathComponent("scripts/emulated-cluster.sh").path }
+    private static var script: String { EmulatedCluster.script }
 
     override func setUpWithError() throws {
-        let check = try DDPTrainProcess.launch("/bin/bash", [Self.script, "--check"], timeout: 30)
-        if check.status != 0 {
-            throw XCTSkip("network namespaces are not available here: \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
+        try EmulatedCluster.skipUnlessAvailable()
     }
 
     func testTwoHostsOverTheEmulatedNetworkMatchSharedMemory() throws {
@@ -67,20 +61,30 @@ final class EmulatedNetworkTests: XCTestCase {
         try assertNoNamespacesLeft(by: failed)
     }
 
+    /// Each bad option: one clear line, exit 2, and no namespace made (no "namespaces" line).
     func testRejectsBadOptionsBeforeTouchingTheNetwork() throws {
-        let result = try DDPTrainProcess.launch("/bin/bash", [Self.script, "--rate", "fast", "--", "/bin/true"], timeout: 30)
-        XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("--rate 'fast'"), result.output)
+        let cases: [([String], String)] = [
+            (["--rate", "fast"], "--rate 'fast'"),
+            (["--loss", "lots"], "--loss 'lots' must be a percentage from 0 to 100"),
+            (["--loss", "101"], "--loss '101' must be a percentage from 0 to 100"),
+            (["--loss", "-1"], "--loss '-1' must be a percentage from 0 to 100"),
+            (["--link-down-after", "5"], "--link-down-after and --link-down-for go together"),
+            (["--link-down-for", "forever"], "--link-down-after and --link-down-for go together"),
+            (["--link-down-after", "soon", "--link-down-for", "5"], "--link-down-after 'soon' must be a number of seconds"),
+            (["--link-down-after", "5", "--link-down-for", "0"], "--link-down-for '0' must be a positive number of seconds, or forever"),
+            (["--link-down-after", "5", "--link-down-for", "never"], "--link-down-for 'never' must be a positive number of seconds, or forever"),
+            (["--hosts", "1", "--link-down-after", "5", "--link-down-for", "5"], "--link-down-after needs --hosts 2 or more"),
+        ]
+        for (options, message) in cases {
+            let result = try DDPTrainProcess.launch("/bin/bash", [Self.script] + options + ["--", "/bin/true"], timeout: 30)
+            XCTAssertEqual(result.status, 2, "\(options): \(result.output)")
+            XCTAssertTrue(result.stderr.contains("emulated-cluster: error: " + message), "\(options): \(result.output)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "\(options): more than one line: \(result.output)")
+            XCTAssertNil(EmulatedCluster.namespacePrefix(in: result.output), "\(options): \(result.output)")
+        }
     }
 
-    /// The script names its namespaces (`namespaces ddpemu<pid>-*` on stderr); none may outlive it.
     private func assertNoNamespacesLeft(by run: DDPTrainProcess.Result, file: StaticString = #filePath, line: UInt = #line) throws {
-        let words = run.stderr.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        let pattern = try XCTUnwrap(words.first { $0.hasPrefix("ddpemu") && $0.hasSuffix("-*") },
-                                    "the script did not name its namespaces:\n\(run.output)", file: file, line: line)
-        let prefix = pattern.dropLast()  // "ddpemu1234-"
-        let list = try DDPTrainProcess.launch("/bin/sh", ["-c", "ip netns list"], timeout: 30)
-        let leftovers = list.stdout.split(separator: "\n").filter { $0.hasPrefix(prefix) }
-        XCTAssertEqual(leftovers, [], "namespaces left behind:\n\(list.stdout)", file: file, line: line)
+        try EmulatedCluster.assertNoNamespacesLeft(after: run.stderr, file: file, line: line)
     }
 }
