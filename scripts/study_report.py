@@ -171,20 +171,25 @@ def ratio_interval(a_steps, b_steps, resamples=2000, seed=1):
 
 
 def rank_agreement(runs):
-    """Per batch: median steps at each rank count of the ranks-* runs, and whether every
-    interval overlaps the one-rank interval."""
-    lines = []
+    """Median steps per batch at 1 rank (remedies-batchnorm's BatchNorm network, the same
+    configuration) and at each rank count of the ranks-* runs, with their intervals."""
+    rows = []
+    one = find(runs, "remedies-batchnorm", batchNorm=True, residual=False)
+    if one is not None:
+        rows.append(("1 (`remedies-batchnorm`)", one))
     for run in ("ranks-synced", "ranks-unsynced"):
-        if run not in runs:
-            continue
-        lines.append(f"\n**{run}**\n")
-        archs = runs[run]["architectures"]
-        batches = sorted({b["batch_size"] for a in archs for b in a["batches"]})
-        lines.append("| ranks | " + " | ".join(f"B = {b}" for b in batches) + " |")
-        lines.append("|---|" + "---|" * len(batches))
-        for arch in archs:
-            cells = {b["batch_size"]: b for b in arch["batches"]}
-            lines.append(f"| {arch.get('ranks', 1)} | " + " | ".join(steps_cell(cells[b]) if b in cells else "" for b in batches) + " |")
+        for arch in runs.get(run, {}).get("architectures", []):
+            rows.append((f"{arch.get('ranks', 1)}, {'synced' if run == 'ranks-synced' else 'per-rank'} BatchNorm (`{run}`)", arch))
+    if len(rows) < 2:
+        return ["(the ranks part has not run)"]
+    batches = sorted({b["batch_size"] for _, a in rows for b in a["batches"]})
+    lines = ["| ranks | S_min | B_crit | " + " | ".join(f"B = {b}" for b in batches) + " |",
+             "|---|---|---|" + "---|" * len(batches)]
+    for title, arch in rows:
+        cells = {b["batch_size"]: b for b in arch["batches"]}
+        f = arch["fit"]
+        lines.append(f"| {title} | {fmt(f.get('s_min'))} {interval(f.get('s_min_ci'))} | {fmt(f.get('b_crit'))} {interval(f.get('b_crit_ci'))} | "
+                     + " | ".join(steps_cell(cells[b]) if b in cells else "" for b in batches) + " |")
     return lines
 
 
@@ -578,7 +583,7 @@ def main():
     out += ["## Fitted quantities (95 % bootstrap intervals; an open upper end is ∞)", ""] + fit_table(runs)
     out += ["", "## Median steps to target per batch (95 % bootstrap interval over seeds)", ""] + steps_table(runs)
     out += ["", "## Tuned learning rate per batch", ""] + lr_table(runs)
-    out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)"] + rank_agreement(runs)
+    out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)", ""] + rank_agreement(runs)
     out += ["", "## Learning-rate scaling rules against the tuned rate"] + lr_rules_table(runs)
     out += ["", "## Ranks worth using (ddp-train time-to-target)"] + nodes_table()
     out += ["", "## Compute", ""] + compute_table(runs)
