@@ -199,6 +199,38 @@ final class ParserFuzzTests: XCTestCase {
         }
     }
 
+    /// Counts in state.json that trapped in `Trainer.restore` or later in the run are refused by
+    /// name when the checkpoint is decoded, before any tensor file is read.
+    func testCheckpointCountsThatWouldTrapAreRefused() throws {
+        let directory = URL(fileURLWithPath: "/ckpt/step-00000009")
+        func message(_ edit: (inout CheckpointState) -> Void) throws -> String {
+            var state = CheckpointState(step: 9, epoch: 1, stepInEpoch: 4, worldSize: 1, effectiveBatch: 20, skippedSteps: 0,
+                                        epochLossSum: 1, firstLoss: 1, firstNorms: nil, config: TrainingConfig(),
+                                        runDirectory: nil, checksums: [:], createdAt: "now")
+            edit(&state)
+            let data = try JSONEncoder().encode(state)
+            do {
+                _ = try CheckpointStore.decode(directory: directory) { name in
+                    guard name == CheckpointStore.stateFile else { throw ConfigError("\(name) was read") }
+                    return data
+                }
+                return ""
+            } catch let error as ConfigError {
+                return error.message
+            }
+        }
+        let file = "/ckpt/step-00000009/state.json"
+        XCTAssertEqual(try message { _ in }, "model.safetensors was read", "a sound state gets as far as the tensors")
+        XCTAssertEqual(try message { $0.epoch = -1 }, "\(file): epoch is -1, outside 0…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.effectiveBatch = 0 }, "\(file): effectiveBatch is 0, outside 1…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.epoch = .max }, "\(file): epoch is \(Int.max), outside 0…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.stepInEpoch = 1 << 40; $0.effectiveBatch = 1 << 30 },
+                       "\(file): stepInEpoch 1099511627776 × effectiveBatch 1073741824, the position in the epoch in samples, "
+                       + "is too large to compute; the file is corrupt")
+        XCTAssertEqual(try message { $0.checksums = ["a\nb": "1"]; $0.formatVersion = 2 },
+                       "/ckpt/step-00000009: checkpoint format 2 is not supported by this ddp-train (1)")
+    }
+
     /// `data` with every `placeholder` replaced by `value`, byte for byte (as the fuzz target does).
     private static func replacing(_ placeholder: String, with value: String, in data: Data) -> Data {
         var data = data
