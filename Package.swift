@@ -77,7 +77,7 @@ let package = Package(
                                    .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ConfigFilesTests", dependencies: ["ConfigFiles", "Training"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training"], resources: [.copy("Fixtures")]),
         // Launches the built ddp-train binary, alone and under real mpirun.
         .testTarget(name: "EndToEndTests",
                     dependencies: ["Training", "Experiments", "RunReports", "Collectives", "DataFormats", "Reporting"],

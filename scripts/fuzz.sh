@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # Builds and runs one libFuzzer target for SECONDS, then keeps what it found.
 #
-#   scripts/fuzz.sh NAME SECONDS        NAME: npy | safetensors | csv | config | hostfile
+#   scripts/fuzz.sh NAME SECONDS
+#   NAME: npy | safetensors | csv | config | hostfile | checkpoint | grid
 #
 # The target (Fuzz/NAME.swift) is compiled with `swiftc -sanitize=fuzzer` into .build-fuzz/
 # (git-ignored), so libFuzzer's coverage reaches the parser: for the DataFormats parsers,
-# together with that module's sources; for config and hostfile, against the package's library
-# modules built by SwiftPM with the same flag in .build-fuzz/spm (libraries only: no
-# executable is linked there). Nothing here touches the normal build. The run starts from the committed corpus, and at the end new inputs are
+# together with that module's sources; for config, hostfile and checkpoint (Training) and grid
+# (Experiments), against the package's library modules built by SwiftPM with the same flag in
+# .build-fuzz/spm (libraries only: no executable is linked there). Nothing here touches the
+# normal build. The run starts from the committed corpus, and at the end new inputs are
 # minimized (-merge=1) and copied, with every crash input, into the corpus folder that the
 # unit tests replay. The last lines printed are libFuzzer's figures: executions and `cov:`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: scripts/fuzz.sh NAME SECONDS (NAME: npy, safetensors, csv, config, hostfile)}
+name=${1:?usage: scripts/fuzz.sh NAME SECONDS (NAME: npy, safetensors, csv, config, hostfile, checkpoint, grid)}
 seconds=${2:?usage: scripts/fuzz.sh NAME SECONDS}
 case "$name" in
     npy|safetensors|csv) module=DataFormats; corpus=Tests/DataFormatsTests/Fixtures/corpus/$name; ext=$name ;;
     config) module=Training; corpus=Tests/TrainingTests/Fixtures/corpus/config; ext=json ;;
     hostfile) module=Training; corpus=Tests/TrainingTests/Fixtures/corpus/hostfile; ext=txt ;;
-    *) echo "fuzz.sh: unknown target '$name' (npy, safetensors, csv, config, hostfile)" >&2; exit 2 ;;
+    checkpoint) module=Training; corpus=Tests/TrainingTests/Fixtures/corpus/checkpoint; ext=json ;;
+    # Each input is both a grid file and, line by line, --grid flags (Fuzz/grid.swift).
+    grid) module=Experiments; corpus=Tests/ExperimentsTests/Fixtures/corpus/grid; ext=txt ;;
+    *) echo "fuzz.sh: unknown target '$name' (npy, safetensors, csv, config, hostfile, checkpoint, grid)" >&2; exit 2 ;;
 esac
 
 work=.build-fuzz/$name
@@ -36,7 +41,10 @@ else
     swift build -c release --scratch-path "$spm" --target "$module" -Xswiftc -sanitize=fuzzer >&2
     products=$spm/release
     objects=()
-    for dep in Autograd NN Collectives DataParallelism DataFormats Reporting Training CKernels Logging; do
+    deps=(Autograd NN Collectives DataParallelism DataFormats Reporting Training CKernels Logging)
+    # Experiments and what it adds to Training's dependencies (Package.swift).
+    if [ "$module" = Experiments ]; then deps+=(RunReports Experiments); fi
+    for dep in "${deps[@]}"; do
         objects+=("$products/$dep.build"/*.o)
     done
     mpi_include=$(pkg-config --cflags-only-I ompi-c | sed 's/-I/-Xcc -I/g')

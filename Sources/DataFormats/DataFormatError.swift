@@ -34,11 +34,21 @@ extension String {
     package var quotedForMessage: String {
         // The limit counts what is printed, escapes included: 60 NUL bytes would otherwise
         // print as 360 characters (found by scripts/fuzz.sh npy).
-        let limit = 60
-        var out = "'"
+        "'" + oneLineForMessage(limit: 60) + "'"
+    }
+
+    /// The string ready to go, unquoted, into a one-line error message: control characters and
+    /// line separators escaped (`\u{a}`), and cut to `limit` printed characters (escapes
+    /// included) with "…". For text that comes from a file or a flag, or that quotes it (another
+    /// error's description), since it may be hostile.
+    package func oneLineForMessage(limit: Int) -> String {
+        var out = ""
         var printed = 0
         for scalar in unicodeScalars {
-            let piece = scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            let v = scalar.value
+            // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
+            let control = v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+            let piece = control ? "\\u{\(String(v, radix: 16))}" : String(scalar)
             if printed + piece.unicodeScalars.count > limit {
                 out += "…"
                 break
@@ -46,6 +56,6 @@ extension String {
             out += piece
             printed += piece.unicodeScalars.count
         }
-        return out + "'"
+        return out
     }
 }

@@ -120,4 +120,31 @@ final class SweepGridTests: XCTestCase {
         XCTAssertTrue(try message(#"{"base": {}}"#).contains("needs a 'grid' object"))
         XCTAssertTrue(try message("{").contains("not valid JSON"))
     }
+
+    /// Text from the file or the flags is quoted with its control characters escaped and cut
+    /// short, and a grid whose point count overflows `Int` is refused rather than trapping
+    /// (scripts/fuzz.sh grid).
+    func testHostileGridsAreRefusedOnOneBoundedLine() {
+        func fromFile(_ json: String) -> String {
+            do { _ = try SweepGridFile(data: Data(json.utf8), path: "g.json"); return "" } catch { return "\(error)" }
+        }
+        func fromFlags(_ flags: [String]) -> String {
+            do { _ = try SweepGrid(flags: flags); return "" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(fromFile(#"{"grid": {"l\nr": [0.1]}}"#).hasPrefix(#"g.json: grid: unknown field 'l\u{a}r' (did you mean"#))
+        XCTAssertTrue(fromFile(#"{"grid": {}, "a\rb": 1}"#).hasPrefix(#"g.json: unknown key 'a\u{d}b'; "#))
+        XCTAssertTrue(fromFile(#"{"grid": {"ranks": ["one\ntwo"]}}"#).hasSuffix(#"got 'one\u{a}two'"#))
+        XCTAssertEqual(fromFlags(["l\u{1b}r"]), #"--grid 'l\u{1b}r': expected name=value1,value2 (e.g. --grid lr=0.1,0.01)"#)
+        let long = fromFile(#"{"grid": {"lr": [["# + (0..<5000).map(String.init).joined(separator: ",") + "]]}}")
+        XCTAssertTrue(long.contains("holds [0, 1, 2, 3"), long)
+        XCTAssertLessThan(long.count, 300, long)
+
+        let twenty = ["seed", "depth", "width", "samples", "epochs", "batchSize", "stepSize", "warmupSteps", "logEvery",
+                      "accumulateSteps", "maxSteps", "baseBatchSize", "inputFeatures", "outputs", "sequenceLength",
+                      "globalBatchSize", "warmupEpochs", "bucketMB", "lr", "momentum"]
+        let overflowing = "{\"grid\": {" + twenty.map { "\"\($0)\": [1,2,3,4,5,6,7,8,9,10]" }.joined(separator: ", ") + "}}"
+        XCTAssertEqual(fromFile(overflowing),
+                       "g.json: grid: the grid has more than \(Int.max) points, more than 10000; split the sweep")
+        XCTAssertEqual(try SweepGrid(flags: ["lr=0.1,0.2"]).pointCount, 2)
+    }
 }

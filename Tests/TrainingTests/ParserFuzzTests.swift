@@ -1,3 +1,4 @@
+import Collectives
 import Foundation
 @testable import Training
 import XCTest
@@ -140,5 +141,105 @@ final class ParserFuzzTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Replays Fixtures/corpus/checkpoint/ the way `scripts/fuzz.sh checkpoint`
+    /// (Fuzz/checkpoint.swift) reads its inputs: state.json, optionally followed by a NUL, a
+    /// selector byte (even: model, odd: optimizer) and that tensor file; the other tensor files
+    /// are a real checkpoint's of the default configuration at depth 2, width 4 and momentum 0.9, and "@model" / "@optimizer" in the
+    /// state stand for those files' checksums. Each is decoded and restored into a trainer:
+    /// `good*` must resume, `fuzz-*` may, everything else must be refused with one line naming
+    /// the checkpoint.
+    func testCheckpointCorpusReplays() throws {
+        var config = TrainingConfig()
+        config.depth = 2
+        config.width = 4
+        config.momentum = 0.9
+        let data = try DatasetLoader.load(config)
+        let plan = try RunPlan.resolve(config, worldSize: 1, trainSamples: data.count)
+        let trainer = try Trainer(plan: plan, train: data, validation: nil, communicator: SingleProcessCommunicator(),
+                                  runDirectory: nil, console: Console(rank: 0, quiet: true))
+        let state = CheckpointState(step: 0, epoch: 0, stepInEpoch: 0, worldSize: 1, effectiveBatch: plan.effectiveBatch,
+                                    skippedSteps: 0, epochLossSum: 0, firstLoss: nil, firstNorms: nil, config: config,
+                                    runDirectory: nil, checksums: [:], createdAt: "fuzz")
+        let written = try CheckpointStore(root: try TestFiles.temporaryDirectory(self))
+            .write(state: state, model: trainer.model, optimizer: trainer.optimizer, keep: 1)
+        let realModel = try Data(contentsOf: written.appendingPathComponent(CheckpointStore.modelFile))
+        let realOptimizer = try Data(contentsOf: written.appendingPathComponent(CheckpointStore.optimizerFile))
+        let directory = URL(fileURLWithPath: "/fuzz/step-00000007")
+
+        let folder = TestFiles.fixture("corpus").appendingPathComponent("checkpoint")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 20)
+        for name in names {
+            let input = try Data(contentsOf: folder.appendingPathComponent(name))
+            var stateData = input, model = realModel, optimizer = realOptimizer
+            if let nul = input.firstIndex(of: 0) {
+                stateData = Data(input[..<nul])
+                let rest = input[(nul + 1)...]
+                if let selector = rest.first {
+                    if selector % 2 == 0 { model = Data(rest.dropFirst()) } else { optimizer = Data(rest.dropFirst()) }
+                }
+            }
+            stateData = Self.replacing("@model", with: Checksum.fnv1a(model), in: stateData)
+            stateData = Self.replacing("@optimizer", with: Checksum.fnv1a(optimizer), in: stateData)
+            let files = [CheckpointStore.stateFile: stateData, CheckpointStore.modelFile: model,
+                         CheckpointStore.optimizerFile: optimizer]
+            do {
+                let checkpoint = try CheckpointStore.decode(directory: directory) { files[$0]! }
+                try trainer.restore(from: checkpoint)
+                _ = trainer.summary().render()
+                XCTAssertTrue(name.hasPrefix("good") || name.hasPrefix("fuzz-"), "checkpoint/\(name) should be refused")
+            } catch let error as ConfigError {
+                XCTAssertFalse(name.hasPrefix("good"), "checkpoint/\(name): \(error)")
+                XCTAssertTrue(error.message.hasPrefix(directory.path), "checkpoint/\(name): \(error)")
+                XCTAssertFalse(error.message.contains("\n") || error.message.contains("\r"), "checkpoint/\(name): \(error)")
+                XCTAssertLessThan(error.message.count, 2000, "checkpoint/\(name): \(error.message.prefix(200))…")
+            }
+        }
+    }
+
+    /// Counts in state.json that trapped in `Trainer.restore` or later in the run are refused by
+    /// name when the checkpoint is decoded, before any tensor file is read.
+    func testCheckpointCountsThatWouldTrapAreRefused() throws {
+        let directory = URL(fileURLWithPath: "/ckpt/step-00000009")
+        func message(_ edit: (inout CheckpointState) -> Void) throws -> String {
+            var state = CheckpointState(step: 9, epoch: 1, stepInEpoch: 4, worldSize: 1, effectiveBatch: 20, skippedSteps: 0,
+                                        epochLossSum: 1, firstLoss: 1, firstNorms: nil, config: TrainingConfig(),
+                                        runDirectory: nil, checksums: [:], createdAt: "now")
+            edit(&state)
+            let data = try JSONEncoder().encode(state)
+            do {
+                _ = try CheckpointStore.decode(directory: directory) { name in
+                    guard name == CheckpointStore.stateFile else { throw ConfigError("\(name) was read") }
+                    return data
+                }
+                return ""
+            } catch let error as ConfigError {
+                return error.message
+            }
+        }
+        let file = "/ckpt/step-00000009/state.json"
+        XCTAssertEqual(try message { _ in }, "model.safetensors was read", "a sound state gets as far as the tensors")
+        XCTAssertEqual(try message { $0.epoch = -1 }, "\(file): epoch is -1, outside 0…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.effectiveBatch = 0 }, "\(file): effectiveBatch is 0, outside 1…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.epoch = .max }, "\(file): epoch is \(Int.max), outside 0…2^53; the file is corrupt")
+        XCTAssertEqual(try message { $0.stepInEpoch = 1 << 40; $0.effectiveBatch = 1 << 30 },
+                       "\(file): stepInEpoch 1099511627776 × effectiveBatch 1073741824, the position in the epoch in samples, "
+                       + "is too large to compute; the file is corrupt")
+        XCTAssertEqual(try message { $0.checksums = ["a\nb": "1"]; $0.formatVersion = 2 },
+                       "/ckpt/step-00000009: checkpoint format 2 is not supported by this ddp-train (1)")
+    }
+
+    /// `data` with every `placeholder` replaced by `value`, byte for byte (as the fuzz target does).
+    private static func replacing(_ placeholder: String, with value: String, in data: Data) -> Data {
+        var data = data
+        let needle = Data(placeholder.utf8), replacement = Data(value.utf8)
+        var from = data.startIndex
+        while let range = data.range(of: needle, in: from..<data.endIndex) {
+            data.replaceSubrange(range, with: replacement)
+            from = range.lowerBound + replacement.count
+        }
+        return data
     }
 }

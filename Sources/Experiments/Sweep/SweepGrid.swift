@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 import Training
 
@@ -42,13 +43,14 @@ public struct SweepGrid: Equatable, Sendable {
         var dimensions: [Dimension] = []
         for flag in flags {
             guard let equals = flag.firstIndex(of: "="), equals != flag.startIndex else {
-                throw SweepError("--grid '\(flag)': expected name=value1,value2 (e.g. --grid lr=0.1,0.01)")
+                throw SweepError("--grid \(flag.quotedForMessage): expected name=value1,value2 (e.g. --grid lr=0.1,0.01)")
             }
             let name = String(flag[..<equals]).trimmingCharacters(in: .whitespaces)
             let list = flag[flag.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false)
             let values = list.map { SweepValue(parsing: String($0)) }
             if values.contains(.string("")) {
-                throw SweepError("--grid \(name): an empty value in '\(flag)'; separate values with single commas")
+                throw SweepError("--grid \(name.oneLineForMessage(limit: 60)): an empty value in \(flag.quotedForMessage); "
+                                 + "separate values with single commas")
             }
             dimensions.append(Dimension(name: name, values: values))
         }
@@ -63,12 +65,13 @@ public struct SweepGrid: Equatable, Sendable {
         let ordered = keyOrder.filter { jsonObject[$0] != nil } + jsonObject.keys.sorted().filter { !keyOrder.contains($0) }
         for name in ordered {
             guard let list = jsonObject[name] as? [Any] else {
-                throw SweepError("\(source): grid field '\(name)' must be an array of values, like [0.1, 0.01]")
+                throw SweepError("\(source): grid field \(name.quotedForMessage) must be an array of values, like [0.1, 0.01]")
             }
             var values: [SweepValue] = []
             for item in list {
                 guard let value = SweepValue(json: item) else {
-                    throw SweepError("\(source): grid field '\(name)' holds \(item), which is not a number, string, boolean or null")
+                    throw SweepError("\(source): grid field \(name.quotedForMessage) holds \("\(item)".oneLineForMessage(limit: 60)), "
+                                     + "which is not a number, string, boolean or null")
                 }
                 values.append(value)
             }
@@ -78,8 +81,16 @@ public struct SweepGrid: Equatable, Sendable {
         try validate(source: source)
     }
 
-    /// The number of points: the product of the dimensions' sizes (1 for an empty grid).
-    public var pointCount: Int { dimensions.reduce(1) { $0 * $1.values.count } }
+    /// The number of points: the product of the dimensions' sizes (1 for an empty grid), or
+    /// `Int.max` when that overflows (a grid of twenty fields of ten values each did, and
+    /// trapped; a seed of scripts/fuzz.sh grid's corpus). No grid over `maximumPoints` gets
+    /// past the initializers.
+    public var pointCount: Int {
+        dimensions.reduce(1) { product, dimension in
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension.values.count)
+            return overflow ? Int.max : next
+        }
+    }
 
     /// The dimension called `name`, if the grid has one.
     public func dimension(_ name: String) -> Dimension? { dimensions.first { $0.name == name } }
@@ -99,8 +110,10 @@ public struct SweepGrid: Equatable, Sendable {
         for d in dimensions {
             guard known.contains(d.name) else {
                 let all = TrainingConfig.fieldNames + [Self.ranksDimension]
-                let suggestion = all.min { editDistance($0, d.name) < editDistance($1, d.name) } ?? ""
-                throw SweepError("\(source): unknown field '\(d.name)' (did you mean '\(suggestion)'? "
+                // A prefix suffices for a suggestion, and keeps a huge name from taking seconds.
+                let typed = String(d.name.prefix(64))
+                let suggestion = all.min { editDistance($0, typed) < editDistance($1, typed) } ?? ""
+                throw SweepError("\(source): unknown field \(d.name.quotedForMessage) (did you mean '\(suggestion)'? "
                     + "grid fields are config fields as in docs/CONFIG.md, plus 'ranks')")
             }
             guard !["comparison", "runDir"].contains(d.name) else {
@@ -111,18 +124,20 @@ public struct SweepGrid: Equatable, Sendable {
             }
             guard !d.values.isEmpty else { throw SweepError("\(source): field '\(d.name)' has no values") }
             guard Set(d.values).count == d.values.count else {
-                throw SweepError("\(source): field '\(d.name)' repeats a value: \(d.values.map(\.description).joined(separator: ","))")
+                let listed = d.values.map(\.description).joined(separator: ",").oneLineForMessage(limit: 200)
+                throw SweepError("\(source): field '\(d.name)' repeats a value: \(listed)")
             }
             if d.name == Self.ranksDimension {
                 for v in d.values {
                     guard case let .integer(r) = v, r >= 1 else {
-                        throw SweepError("\(source): ranks must be whole numbers ≥ 1, got '\(v)'")
+                        throw SweepError("\(source): ranks must be whole numbers ≥ 1, got \(v.description.quotedForMessage)")
                     }
                 }
             }
         }
         guard pointCount <= Self.maximumPoints else {
-            throw SweepError("\(source): the grid has \(pointCount) points, more than \(Self.maximumPoints); split the sweep")
+            let count = pointCount == Int.max ? "more than \(Int.max)" : "\(pointCount)"
+            throw SweepError("\(source): the grid has \(count) points, more than \(Self.maximumPoints); split the sweep")
         }
     }
 }

@@ -1,3 +1,4 @@
+import DataFormats
 import Foundation
 import Training
 
@@ -25,13 +26,19 @@ public struct SweepGridFile: Sendable {
     /// Reads and checks the file: known top-level keys, known config fields in `base` with
     /// values of the right type, and a well-formed grid.
     public init(path: String) throws {
-        self.path = path
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw SweepError("\(path): cannot read the grid file (\(TrainingConfig.reason(error)))")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Checks a grid file's contents as `init(path:)` does, naming it `path` in messages: for a
+    /// file already in memory (and for fuzzing).
+    public init(data: Data, path: String) throws {
+        self.path = path
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
@@ -41,8 +48,8 @@ public struct SweepGridFile: Sendable {
         guard let object = parsed as? [String: Any] else {
             throw SweepError("\(path): expected a JSON object like {\"base\": {…}, \"grid\": {\"lr\": [0.1, 0.01]}}")
         }
-        for key in object.keys where !["base", "grid", "preset"].contains(key) {
-            throw SweepError("\(path): unknown key '\(key)'; a grid file has 'grid', and optionally 'base' and 'preset'")
+        for key in object.keys.sorted() where !["base", "grid", "preset"].contains(key) {
+            throw SweepError("\(path): unknown key \(key.quotedForMessage); a grid file has 'grid', and optionally 'base' and 'preset'")
         }
         if let p = object["preset"] {
             guard let name = p as? String else { throw SweepError("\(path): 'preset' must be a string, like \"teacher-regression\"") }
@@ -62,8 +69,11 @@ public struct SweepGridFile: Sendable {
         guard let gridObject = object["grid"] as? [String: Any] else {
             throw SweepError("\(path): needs a 'grid' object of arrays, like {\"lr\": [0.1, 0.01], \"ranks\": [1, 2]}")
         }
-        grid = try SweepGrid(jsonObject: gridObject, keyOrder: Self.keyOrder(of: gridObject.keys, in: data, after: "\"grid\""),
-                             source: "\(path): grid")
+        // The order only matters for a grid of known fields; finding it for thousands of unknown
+        // keys would search the text thousands of times, and the grid refuses them anyway.
+        let known = Set(TrainingConfig.fieldNames + [SweepGrid.ranksDimension])
+        let order = gridObject.keys.allSatisfy(known.contains) ? Self.keyOrder(of: gridObject.keys, in: data, after: "\"grid\"") : []
+        grid = try SweepGrid(jsonObject: gridObject, keyOrder: order, source: "\(path): grid")
     }
 
     /// The JSON for `--config`: the user's config file (if any) with `base` laid over it.

@@ -19,15 +19,23 @@ public struct Checkpoint {
         try WeightsFile.assign(self.model.tensors.map { ($0.name, $0.array) }, to: model,
                                source: directory.appendingPathComponent(CheckpointStore.modelFile).path)
         let kind = "\(type(of: optimizer))"
+        // The metadata and tensor names are the file's text: quoted or escaped, on one line.
         if let saved = self.optimizer.metadata["optimizer"], saved != kind {
-            throw ConfigError("\(directory.path): the checkpoint holds \(saved) optimizer state but this run uses \(kind); "
-                              + "resume with the same --optimizer as the run that wrote it")
+            throw ConfigError("\(directory.path): the checkpoint holds \(saved.oneLineForMessage(limit: 60)) optimizer state "
+                              + "but this run uses \(kind); resume with the same --optimizer as the run that wrote it")
+        }
+        var stepCount = state.step
+        if let text = self.optimizer.metadata["step_count"] {
+            guard let count = Int(text), (0...CheckpointState.largestCount).contains(count) else {
+                throw ConfigError("\(directory.appendingPathComponent(CheckpointStore.optimizerFile).path): step_count "
+                                  + "\(text.quotedForMessage) is not a whole number in 0…2^53; the file is corrupt")
+            }
+            stepCount = count
         }
         do {
-            try optimizer.loadNamedState(self.optimizer.tensors.map { ($0.name, $0.array.values) },
-                                         stepCount: Int(self.optimizer.metadata["step_count"] ?? "") ?? state.step)
+            try optimizer.loadNamedState(self.optimizer.tensors.map { ($0.name, $0.array.values) }, stepCount: stepCount)
         } catch {
-            throw ConfigError("\(directory.path): optimizer state does not fit this run (\(error)); "
+            throw ConfigError("\(directory.path): optimizer state does not fit this run (\("\(error)".oneLineForMessage(limit: 200))); "
                               + "resume with the same --optimizer and model as the run that wrote it")
         }
     }

@@ -136,23 +136,26 @@ public struct CheckpointStore: Sendable {
 
     /// Loads and verifies a checkpoint directory.
     public static func load(_ url: URL) throws -> Checkpoint {
-        func read(_ name: String) throws -> Data {
+        try decode(directory: url) { name in
             let path = url.appendingPathComponent(name).path
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigError("\(path): missing or unreadable; the checkpoint is incomplete")
             }
             return data
         }
-        let stateData = try read(stateFile)
-        let state: CheckpointState
-        do {
-            state = try JSONDecoder().decode(CheckpointState.self, from: stateData)
-        } catch {
-            throw ConfigError("\(url.appendingPathComponent(stateFile).path): not a valid checkpoint state (\(error))")
-        }
+    }
+
+    /// Verifies and decodes a checkpoint whose files `read` supplies by name (state.json first,
+    /// then each tensor file): what `load` does, without the file system, so that a checkpoint
+    /// already in memory (or a fuzzer's bytes) takes exactly the same checks. Messages name the
+    /// files as if they were inside `directory`.
+    public static func decode(directory url: URL, reading read: (String) throws -> Data) throws -> Checkpoint {
+        let statePath = url.appendingPathComponent(stateFile).path
+        let state = try CheckpointState.decode(try read(stateFile), file: statePath)
         guard state.formatVersion == 1 else {
             throw ConfigError("\(url.path): checkpoint format \(state.formatVersion) is not supported by this ddp-train (1)")
         }
+        try state.validate(file: statePath)
         var files: [String: SafeTensorsFile] = [:]
         for name in [modelFile, optimizerFile] {
             let data = try read(name)

@@ -31,7 +31,8 @@ public enum ConfigKeySpelling {
     /// The valid key nearest to `key`, spelled the way `key` is (kebab or field name).
     public static func suggestion(for key: String) -> String {
         let candidates = key.contains("-") ? TrainingConfig.fieldNames.map(kebab) : TrainingConfig.fieldNames
-        return candidates.min { editDistance($0, key) < editDistance($1, key) } ?? ""
+        let typed = String(key.prefix(64))  // enough to suggest from; a huge key would take seconds
+        return candidates.min { editDistance($0, typed) < editDistance($1, typed) } ?? ""
     }
 
     private static let byKebab: [String: String] = Dictionary(

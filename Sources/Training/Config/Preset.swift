@@ -1,3 +1,4 @@
+import DataFormats
 /// The built-in experiments. The three seed presets reproduce the seed's examples: the same
 /// sizes, optimizers, learning rates, epochs and data shapes. A preset's batch size is global:
 /// it stays the same whatever the number of ranks.
@@ -81,7 +82,7 @@ public enum Preset {
             c.epochs = 30
         default:
             let names = catalog.map(\.name).joined(separator: ", ")
-            throw ConfigError("unknown preset '\(name)'; choose one of: \(names)")
+            throw ConfigError("unknown preset \(name.quotedForMessage); choose one of: \(names)")
         }
         return c
     }

@@ -348,6 +348,8 @@ public final class Trainer {
     /// Continues from a checkpoint: weights, optimizer state, and the position in the data.
     /// At the same world size the rest of the run is bitwise identical to an uninterrupted one.
     public func restore(from checkpoint: Checkpoint) throws {
+        // `CheckpointStore` checked this already; a `Checkpoint` built by hand has not been.
+        try checkpoint.state.validate(file: checkpoint.directory.appendingPathComponent(CheckpointStore.stateFile).path)
         try checkpoint.apply(to: model, optimizer: optimizer)
         lastCheckpoint = checkpoint.directory.path
         let s = checkpoint.state

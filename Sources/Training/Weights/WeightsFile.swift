@@ -25,7 +25,10 @@ public enum WeightsFile {
         var problems: [String] = []
         let expected = Set(state.map(\.name))
         let missing = state.map(\.name).filter { byName[$0] == nil }
-        let unexpected = entries.map(\.0).filter { !expected.contains($0) }
+        // The file's names and shapes are its text: escaped and cut short, so that the message
+        // stays one line, at most a bounded item per tensor of the model (a name with a line
+        // break, a shape of thousands of axes: seeds of scripts/fuzz.sh checkpoint's corpus).
+        let unexpected = entries.map(\.0).filter { !expected.contains($0) }.map { $0.oneLineForMessage(limit: 60) }
         if !missing.isEmpty { problems.append("missing \(list(missing))") }
         if !unexpected.isEmpty { problems.append("unexpected \(list(unexpected))") }
         for (name, tensor) in state {
@@ -33,7 +36,7 @@ public enum WeightsFile {
             let shape = a.shape
             // PyTorch stores num_batches_tracked as a 0-d int64; accept it as a scalar.
             if shape != tensor.shape && !(a.values.count == tensor.count && tensor.count == 1) {
-                problems.append("\(name): file has shape \(shape), model has \(tensor.shape)")
+                problems.append("\(name): file has shape \(describe(shape)), model has \(tensor.shape)")
             }
         }
         guard problems.isEmpty else {
@@ -54,6 +57,11 @@ public enum WeightsFile {
         } catch {
             throw ConfigError(error.description)
         }
+    }
+
+    /// A shape as `[4, 10]`, its first four axes only when it has more (no layer has more).
+    private static func describe(_ shape: [Int]) -> String {
+        shape.count <= 4 ? "\(shape)" : "[" + shape.prefix(4).map(String.init).joined(separator: ", ") + ", … (\(shape.count) axes)]"
     }
 
     private static func list(_ names: [String]) -> String {

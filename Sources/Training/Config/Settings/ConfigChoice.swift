@@ -1,3 +1,5 @@
+import DataFormats
+
 /// A setting that takes one of a fixed set of spellings: `activation`, `optimizer`, `schedule`,
 /// …. The raw value is the spelling in config files, `config.json`, checkpoints, sweep grids and
 /// flags, so a configuration reads and writes the same text as when these fields were strings.
@@ -31,9 +33,11 @@ extension ConfigChoice {
     }
 
     /// The one-line complaint about `value` given for `field`:
-    /// `activation 'relux' is not one of: sigmoid, tanh, relu, leaky-relu, elu, gelu`.
+    /// `activation 'relux' is not one of: sigmoid, tanh, relu, leaky-relu, elu, gelu`. The value
+    /// comes from a file or a flag, so it is quoted with its control characters escaped and cut
+    /// short (a line break in it made the message two lines; found by scripts/fuzz.sh checkpoint).
     public static func invalidValueMessage(_ value: String, field: String) -> String {
-        "\(field) '\(value)' is not one of: \(validValues.joined(separator: ", "))"
+        "\(field) \(value.quotedForMessage) is not one of: \(validValues.joined(separator: ", "))"
     }
 
     /// Reads the spelling; an unknown one is a `DecodingError.dataCorrupted` naming the field
