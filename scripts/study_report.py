@@ -199,7 +199,7 @@ def nodes_table():
     lines = []
     for name in sorted(os.listdir(STUDY)):
         path = os.path.join(STUDY, name, "time-to-target.json")
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) or name.startswith("critical-batch-"):
             continue
         with open(path) as f:
             data = json.load(f)
@@ -420,6 +420,18 @@ def hosts_tables():
     return lines
 
 
+def accuracy_table():
+    """MNIST-1D and digits test accuracy beside Greydanus's table, from the committed raw CSV of
+    scripts/data/accuracy_study.sh (printed by scripts/data/accuracy_table.py)."""
+    import subprocess
+    csv_path = os.path.join(STUDY, "first-edition", "mnist1d-accuracy.csv")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "accuracy_table.py")
+    if not os.path.isfile(csv_path):
+        return []
+    out = subprocess.run([sys.executable, script, csv_path], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
 def figures(runs):
     try:
         import matplotlib
@@ -558,6 +570,44 @@ def figures(runs):
         ax.set_ylabel(name)
     save(fig, "smin-bcrit-vs-vanishing.svg")
 
+    # Time to target against ranks: the forecasts (lines) and the emulated hosts' measurements.
+    forecast_path = os.path.join(STUDY, "architectures", "time-to-target.json")
+    if os.path.isfile(forecast_path):
+        with open(forecast_path) as f:
+            forecast = json.load(f)
+        networks = [n["name"] for n in forecast["networks"]]
+        fig, axes = plt.subplots(1, len(networks), figsize=(4.2 * len(networks), 3.6), squeeze=False)
+        for ax, network in zip(axes.flat, networks):
+            for arch in forecast["architectures"]:
+                curve = next((c for c in arch["curves"] if c["network"] == network), None)
+                if curve:
+                    ax.plot([r["ranks"] for r in curve["rows"]], [r["seconds"] for r in curve["rows"]], marker=".", lw=0.8,
+                            label=arch["name"].replace("activation", "").replace("_initializer", "/"))
+            hosts_forecast = os.path.join(STUDY, "hosts", "time-to-target.json")
+            if os.path.isfile(hosts_forecast):
+                with open(hosts_forecast) as f:
+                    for arch in json.load(f)["architectures"]:
+                        curve = next((c for c in arch["curves"] if c["network"] == network), None)
+                        if curve and "relu_initializerkaiming" in arch["name"]:
+                            ax.plot([r["ranks"] for r in curve["rows"]], [r["seconds"] for r in curve["rows"]], "k--", lw=0.8,
+                                    label="relu/kaiming forecast, 16/rank")
+            check = os.path.join(STUDY, "hosts", f"check-{network}.md")
+            if os.path.isfile(check):
+                xs, ys = [], []
+                with open(check) as f:
+                    for line in f:
+                        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                        if len(cells) == 10 and cells[1].isdigit() and cells[9] not in ("—", ""):
+                            xs.append(int(cells[1])); ys.append(float(cells[9]))
+                if xs:
+                    ax.scatter(xs, ys, marker="x", color="k", zorder=3, label="measured, 16/rank (hosts)")
+            ax.set_xscale("log", base=2); ax.set_yscale("log"); ax.set_title(network)
+            ax.set_xlabel("ranks"); ax.set_ylabel("seconds to target")
+        axes.flat[0].legend(fontsize=5)
+        fig.suptitle(f"Forecast time to target against ranks at {forecast['per_rank_batch']} samples per rank "
+                     "(ddp-train time-to-target); × measured on emulated hosts at 16 per rank", fontsize=8)
+        save(fig, "time-to-target-vs-ranks.svg")
+
     # Rank agreement.
     if "ranks-synced" in runs or "ranks-unsynced" in runs:
         fig, ax = plt.subplots(figsize=(5.5, 4))
@@ -595,7 +645,7 @@ def main():
         f.write("\n".join(out) + "\n")
     replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
         "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
-        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "nodes": nodes_table(), "compute": compute_table(runs)})
+        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "accuracy": accuracy_table(), "nodes": nodes_table(), "compute": compute_table(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 
