@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Reporting
 import Training
 
 /// How `sweep` and `critical-batch` start their runs: process slots, the multi-rank launcher

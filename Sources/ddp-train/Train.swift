@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Collectives
 import Foundation
+import Reporting
 import Training
 
 /// `ddp-train train`: the default subcommand.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Reporting
 
 /// Human-facing output of a run: start-up lines, warnings and the summary. Only rank 0 speaks,
 /// so a 4-rank job prints each line once; errors are printed by every rank that has one.

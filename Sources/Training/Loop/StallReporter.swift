@@ -1,6 +1,7 @@
 import Collectives
 import Foundation
 import Logging
+import Reporting
 
 /// Prints a warning when a rank has waited too long in a gradient allreduce
 /// (`--stall-warning-seconds`, default 60), as Horovod's stall check does.

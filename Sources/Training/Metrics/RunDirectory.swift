@@ -1,6 +1,7 @@
 import DataFormats
 import Foundation
 import Logging
+import Reporting
 
 /// The directory a run writes (rank 0 only): config.json, metrics.jsonl, and whatever else the
 /// run produces (weights, traces, TensorBoard events).
