@@ -138,15 +138,36 @@ def lr_table(runs):
     return per_batch_table(runs, lambda b: fmt(b.get("lr")) + ("" if b.get("verdict") == "reached" else f" ({b.get('verdict')})"))
 
 
+def took_seconds(name):
+    """The last `study: NAME took N s` line of docs/study/NAME/run.log (scripts/study.sh's own
+    clock for its last, possibly resumed, invocation), or None."""
+    import re
+    path = os.path.join(STUDY, name, "run.log")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        found = re.findall(r"^study: \S+ took (\d+) s$", f.read(), re.M)
+    return int(found[-1]) if found else None
+
+
 def compute_table(runs):
-    lines = ["| run | trials run | compute (core-hours) | evaluation share | wall (h) |", "|---|---|---|---|---|"]
-    total = 0
+    lines = ["| run | trials | trial compute (core-hours) | evaluation share | wall of the last invocation (s) |",
+             "|---|---|---|---|---|"]
+    total, wall = 0, 0
     for run, data in runs.items():
         total += compute_hours(data)
         share = data.get("evaluation_seconds", 0) / max(data.get("compute_seconds", 0), 1e-9)
+        took = took_seconds(run)
+        wall += took or 0
         lines.append(f"| {run} | {data.get('trials_run', 0) + data.get('trials_reused', 0)} | {compute_hours(data):.2f} | "
-                     f"{100 * share:.0f} % | {fmt((data.get('wall_seconds') or 0) / 3600)} |")
-    lines.append(f"| **all** | | **{total:.2f}** | | |")
+                     f"{100 * share:.0f} % | {took if took is not None else '—'} |")
+    for name in sorted(os.listdir(STUDY)):
+        if name.startswith("lr-rules-"):
+            took = took_seconds(name)
+            wall += took or 0
+            lines.append(f"| {name} (a sweep) | {max(0, sum(1 for _ in open(os.path.join(STUDY, name, 'points.csv'))) - 1)} | — | — | "
+                         f"{took if took is not None else '—'} |")
+    lines.append(f"| **all** | | **{total:.2f}** | | **{wall}** ({wall / 60:.0f} min) |")
     return lines
 
 
