@@ -14,7 +14,16 @@
 
 #include <stdlib.h>  // defines __GLIBC__ where the C library is glibc
 
-#if defined(__x86_64__) && defined(__ELF__) && defined(__GLIBC__) && defined(__clang__)
+// ThreadSanitizer instruments the ifunc resolvers too, and the loader runs them while it
+// relocates the binary, before the sanitizer's runtime exists: the process crashes at start
+// (`__tsan_func_entry` from `ck_sigmoid_backward[resolver]`). Under TSan the kernels are plain.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CK_NO_MULTIVERSION 1
+#endif
+#endif
+
+#if defined(__x86_64__) && defined(__ELF__) && defined(__GLIBC__) && defined(__clang__) && !defined(CK_NO_MULTIVERSION)
 #define CK_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define CK_MULTIVERSION
