@@ -62,7 +62,10 @@ final class NetworkFaultTests: XCTestCase {
               + "\(forwards[longest + 1].step); mpirun exited \(String(format: "%.1f", exited.timeIntervalSince(up))) s "
               + "after the link came back (\(String(format: "%.1f", outage.seconds)) s in all)")
         XCTAssertGreaterThanOrEqual(gaps[longest], 4, "no pause of the outage's length between two steps")
-        XCTAssertEqual(gaps.filter { $0 >= 1 }.count, 1, "more than one long pause: \(gaps.filter { $0 >= 1 })")
+        // One pause of the outage's length. A shorter second one may follow: after the link is
+        // back, TCP's backed-off retransmission timer can hold a connection a little longer (a
+        // second pause of 1.6 s was seen in one CI run).
+        XCTAssertEqual(gaps.filter { $0 >= 4 }.count, 1, "more than one pause of the outage's length: \(gaps.filter { $0 >= 1 })")
 
         _ = try runToTheEnd([], run + ["--trace", dir.appendingPathComponent("clean-trace.json").path], dir, "clean")
         try assertSameWeights(dir, "outage", "clean")
