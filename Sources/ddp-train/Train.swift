@@ -87,6 +87,9 @@ struct Train: ParsableCommand {
         // Before any product runs: OpenBLAS starts its threads on the first call.
         let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
         blasThreads.apply()
+        // A point of a sweep or study stops when the sweep is gone (killed with SIGKILL, say).
+        let supervisorWatch = SupervisorWatch.start()
+        defer { supervisorWatch?.cancel() }
         try runDistributed { unwatched in
             // Every collective from here on is watched; the watchdog stops before MPI finalizes.
             let (communicator, watchdog) = CollectiveWatchdog.start(unwatched, timeout: collectiveTimeout,

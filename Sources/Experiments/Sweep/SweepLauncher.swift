@@ -111,11 +111,14 @@ public struct SweepLauncher: Sendable {
     }
 
     /// The environment for every point: the caller's, with one BLAS thread per process unless
-    /// set (points and ranks share cores), and, as root, what Open MPI needs to agree to run.
+    /// set (points and ranks share cores), this process named as the points' supervisor (a
+    /// point whose sweep is killed stops within a second: `SupervisorWatch`), and, as root,
+    /// what Open MPI needs to agree to run.
     public static func environment(_ base: [String: String] = ProcessInfo.processInfo.environment,
                                    isRoot: Bool = geteuid() == 0) -> [String: String] {
         var env = base
         if env["OPENBLAS_NUM_THREADS"] == nil { env["OPENBLAS_NUM_THREADS"] = "1" }
+        env[SupervisorWatch.environmentKey] = SupervisorWatch.token()
         if isRoot {
             env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
             env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"

@@ -18,7 +18,13 @@ enum ProcessGroupRun {
 
     /// Runs `ddp-train arguments`; after `killAfter` seconds (if given and still running) sends
     /// SIGKILL to the whole group. Output goes to files (a killed process leaves no pipe half read).
-    static func run(_ arguments: [String], killAfter: Double? = nil, timeout: Double = 120, watching directory: URL) throws -> Result {
+    ///
+    /// With `onlyTheCommand`, SIGKILL goes to `ddp-train` alone, once `killWhen` holds (checked
+    /// every 10 ms) or `killAfter` has passed, and what it started must end by itself within
+    /// `survivorGrace` seconds (`SupervisorWatch`).
+    static func run(_ arguments: [String], killAfter: Double? = nil, killWhen: (() -> Bool)? = nil,
+                    onlyTheCommand: Bool = false, survivorGrace: Double = 1,
+                    timeout: Double = 120, watching directory: URL) throws -> Result {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("ddp-train-group-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: logs) }
@@ -49,16 +55,20 @@ enum ProcessGroupRun {
         var ended = false
         while Date() < deadline {
             if waitpid(pid, &status, WNOHANG) == pid { ended = true; break }
+            if killWhen?() == true { break }
             usleep(10_000)
         }
-        if !ended {
+        if !ended && onlyTheCommand {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+        } else if !ended {
             // SIGSTOP first: a frozen parent starts no child between the listing and the kill.
             kill(-pid, SIGSTOP)
             for child in descendants(of: pid) { kill(child, SIGKILL) }
             kill(-pid, SIGKILL)
             _ = waitpid(pid, &status, 0)
         }
-        try assertNoSurvivors(writingInto: directory)
+        try assertNoSurvivors(writingInto: directory, within: survivorGrace)
         // WIFEXITED / WEXITSTATUS are macros Swift does not import.
         let exited = ended && status & 0x7f == 0
         return Result(killed: !ended, status: exited ? (status >> 8) & 0xff : -1,
@@ -86,11 +96,11 @@ enum ProcessGroupRun {
     }
 
     /// Fails (after killing them) if processes whose command line names `directory` are still
-    /// alive a second after the kill: they would write into it later. (A second, not longer:
-    /// a trial left running would finish within a few and hide.)
-    static func assertNoSurvivors(writingInto directory: URL) throws {
+    /// alive `seconds` after the kill: they would write into it later. (By default a second, not
+    /// longer: a trial left running would finish within a few and hide.)
+    static func assertNoSurvivors(writingInto directory: URL, within seconds: Double = 1) throws {
         var survivors: [pid_t] = []
-        for _ in 0..<20 {
+        for _ in 0..<max(1, Int(seconds * 20)) {
             survivors = processes(naming: directory.path)
             if survivors.isEmpty { return }
             usleep(50_000)
