@@ -52,11 +52,15 @@ done
 if [ "$(id -u)" = 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
+# The headline part (architectures) runs every power of two from 8 to 1024; the parts that change
+# one thing against it run the powers of four, which is what the compute budget allowed.
+headline_batches=8,16,32,64,128,256,512,1024
 batches=16,64,256,1024
 seeds=5
 max_steps=3000
 if [ "$quick" = 1 ]; then
     batches=64,1024
+    headline_batches=$batches
     seeds=2
     max_steps=1000
     out="$out-quick"
@@ -101,7 +105,7 @@ for part in "${parts[@]}"; do
     case "$part" in
     architectures)
         # Activation × initialization at depth 8, width 128, Adam.
-        study architectures "${teacher[@]}" \
+        study architectures "${teacher[@]:0:${#teacher[@]}-2}" --batch-sizes "$headline_batches" \
             --grid activation=sigmoid,tanh,relu --grid initializer=torch-default,kaiming-normal ;;
     nodes)
         # How many ranks are worth it per architecture: `ddp-train time-to-target` on the
@@ -120,17 +124,17 @@ for part in "${parts[@]}"; do
             status=1
         fi ;;
     hosts)
-        # Wall time to target on 1 and 4 emulated hosts (network namespaces joined by a shaped
+        # Wall time to target on 1, 2 and 4 emulated hosts (network namespaces joined by a shaped
         # link, scripts/emulated-cluster.sh; needs root) at 1 and 10 Gbit/s, against
-        # time-to-target's forecast, for ReLU/Kaiming at 16 samples per rank (batches 16 and 64,
-        # both measured by `architectures`). Only 1 and 4: the study's batches are powers of 4.
+        # time-to-target's forecast, for ReLU/Kaiming at 16 samples per rank (batches 16, 32 and
+        # 64, all measured by `architectures`).
         echo "== hosts"
         mkdir -p "$out/hosts"
         ln -sfn "$(cd "$out/architectures" && pwd)/trials" "$out/hosts/trials"
         cp "$out/architectures/critical-batch.json" "$out/hosts/"
         if mpirun -np 2 "$ddp_train" time-to-target --study "$out/hosts" --per-rank-batch 16 > "$out/hosts.log" 2>&1; then
             for rate in 1gbit 10gbit; do
-                python3 "$repo/scripts/check_time_to_target.py" --study "$out/hosts" --ranks 1,4 --emulated "$rate" \
+                python3 "$repo/scripts/check_time_to_target.py" --study "$out/hosts" --ranks "$([ "$quick" = 1 ] && echo 1,4 || echo 1,2,4)" --emulated "$rate" \
                     --network "$rate" --architecture relu_initializerkaiming --ddp-train "$ddp_train" \
                     > "$out/hosts/check-$rate.md" || status=1
                 cat "$out/hosts/check-$rate.md"
@@ -170,11 +174,15 @@ for part in "${parts[@]}"; do
         for arch in relu:kaiming-normal sigmoid:torch-default; do
             activation=${arch%%:*} init=${arch#*:}
             name="lr-rules-$activation"
-            read -r base_batch base_lr larger < <(python3 - "$out/architectures/critical-batch.json" "$activation" "$init" <<'PY'
+            # Over the powers of four only, like the other parts (the headline's extra batches
+            # would multiply this sweep's points).
+            read -r base_batch base_lr larger < <(python3 - "$out/architectures/critical-batch.json" "$activation" "$init" "$batches" <<'PY'
 import json, sys
-study, activation, init = sys.argv[1:]
+study, activation, init, batches = sys.argv[1:]
+batches = {int(b) for b in batches.split(",")}
 for a in json.load(open(study))["architectures"]:
     if a["config"]["activation"] == activation and a["config"]["initializer"] == init:
+        a["batches"] = [b for b in a["batches"] if b["batch_size"] in batches]
         tuned = [b for b in a["batches"] if b.get("lr") and b.get("verdict") == "reached"]
         base = min(tuned, key=lambda b: b["batch_size"])
         larger = [str(b["batch_size"]) for b in a["batches"] if b["batch_size"] > base["batch_size"]]
