@@ -6,7 +6,8 @@
 #
 # Usage:
 #   scripts/emulated-cluster.sh [--hosts N] [--rate RATE] [--slots S] [--np P]
-#                               [--loss PERCENT] [--link-down-after S --link-down-for S|forever]
+#                               [--loss PERCENT] [--delay MS [--jitter MS]]
+#                               [--link-down-after S --link-down-for S|forever]
 #                               -- PROGRAM [ARGS...]
 #   scripts/emulated-cluster.sh --check     # can this machine create network namespaces?
 #
@@ -20,6 +21,15 @@
 #                         decimals allowed; default 0). Needs iptables (Debian package iptables):
 #                         an iptables `statistic` rule on each host's INPUT. At the end, one
 #                         line says how many packets were dropped of how many received.
+#   --delay MS            hold every IP packet a host sends for MS ms before it leaves (a one-way
+#                         delay; a round trip between two hosts takes twice it)...
+#   --jitter MS           ...give or take up to MS ms, uniformly (default 0; at most --delay).
+#                         Packets held for different times overtake each other, as under
+#                         `tc netem delay MS JITTER`. Not netem, which this machine's kernel may
+#                         lack: an iptables NFQUEUE rule on each host's OUTPUT and
+#                         scripts/netdelay.py in each host's namespace (needs iptables and
+#                         python3). At the end, one line per host says how many packets were
+#                         held and for how long.
 #   --link-down-after S   S seconds after mpirun starts, take the last host's link down (its
 #                         port on the switch: the host loses carrier, nothing gets through)...
 #   --link-down-for S     ...for S seconds, then up again; `forever`: it never comes back.
@@ -50,6 +60,8 @@ rate=1gbit
 slots=1
 np=""
 loss=0
+delay=""
+jitter=0
 down_after=""
 down_for=""
 
@@ -76,6 +88,8 @@ while [ $# -gt 0 ]; do
         --slots) slots=${2:?--slots needs a number}; shift 2 ;;
         --np) np=${2:?--np needs a number}; shift 2 ;;
         --loss) loss=${2:?--loss needs a percentage such as 1}; shift 2 ;;
+        --delay) delay=${2:?--delay needs a number of milliseconds}; shift 2 ;;
+        --jitter) jitter=${2:?--jitter needs a number of milliseconds}; shift 2 ;;
         --link-down-after) down_after=${2:?--link-down-after needs a number of seconds}; shift 2 ;;
         --link-down-for) down_for=${2:?--link-down-for needs a number of seconds or forever}; shift 2 ;;
         --check) if why=$(check); then echo "emulated-cluster: network namespaces work"; exit 0; else echo "$why"; exit 1; fi ;;
@@ -100,6 +114,15 @@ if awk -v p="$loss" 'BEGIN { exit !(p > 0) }'; then
     command -v iptables >/dev/null || die "--loss needs iptables, which is not installed (Debian package iptables)"
 else
     loss=0
+fi
+if [ -n "$delay" ]; then
+    [[ "$delay" =~ $seconds ]] || die "--delay '$delay' must be a number of milliseconds, such as 20"
+    [[ "$jitter" =~ $seconds ]] && awk -v j="$jitter" -v d="$delay" 'BEGIN { exit !(j <= d) }' \
+        || die "--jitter '$jitter' must be a number of milliseconds no larger than --delay ($delay)"
+    command -v iptables >/dev/null || die "--delay needs iptables, which is not installed (Debian package iptables)"
+    command -v python3 >/dev/null || die "--delay needs python3 (scripts/netdelay.py), which is not installed"
+elif [ "$jitter" != 0 ]; then
+    die "--jitter goes with --delay (a delay of --delay ms, give or take --jitter)"
 fi
 if [ -n "$down_after" ] || [ -n "$down_for" ]; then
     [ -n "$down_after" ] && [ -n "$down_for" ] || die "--link-down-after and --link-down-for go together (the link goes down after S seconds, for S seconds or forever)"
@@ -136,6 +159,7 @@ namespaces=()
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/emulated-cluster.XXXXXX")
 
 lossy=()          # host namespaces with the --loss rules
+delayers=()       # the --delay programs' pids, one per host
 faults_pid=""     # the background job that takes the link down and up
 started=""        # $EPOCHREALTIME when mpirun started
 
@@ -159,11 +183,24 @@ report_loss() {
         'BEGIN { printf "%.2f", r ? 100 * d / r : 0 }') %); TCP retransmitted $retransmitted segments"
 }
 
+# Stops the --delay programs; each writes its figures, which are said host by host.
+report_delay() {
+    local i
+    [ "${#delayers[@]}" -gt 0 ] || return 0
+    kill -TERM "${delayers[@]}" 2>/dev/null || true
+    for i in "${!delayers[@]}"; do
+        wait "${delayers[$i]}" 2>/dev/null || true
+        say "delay $delay ± $jitter ms, host $i: $(cat "$workdir/delay-$i" 2>/dev/null || echo 'no figures (netdelay.py ended early)')"
+    done
+    delayers=()
+}
+
 cleanup() {
     local status=$? ns pids
     trap - EXIT INT TERM
     if [ -n "$faults_pid" ]; then kill "$faults_pid" 2>/dev/null || true; wait "$faults_pid" 2>/dev/null || true; fi
     [ "${#lossy[@]}" -eq 0 ] || report_loss || true
+    report_delay || true
     # End what still runs inside our namespaces (daemons, ranks), by pid, then remove them.
     for signal in TERM KILL; do
         for ns in "${namespaces[@]}"; do
@@ -207,11 +244,21 @@ for ((i = 0; i < hosts; i++)); do
         ip netns exec "$host" iptables -A INPUT -i eth0
         ip netns exec "$host" iptables -A INPUT -i eth0 -m statistic --mode random --probability "$loss_probability" -j DROP
     fi
+    if [ -n "$delay" ]; then
+        # The program first, then the rule: a packet queued with no program reading is lost.
+        ip netns exec "$host" python3 "$repo/scripts/netdelay.py" --delay "$delay" --jitter "$jitter" --seed "$i" \
+            --report "$workdir/delay-$i" > "$workdir/delay-$i.ready" 2>&1 &
+        delayers+=($!)
+        for _ in $(seq 100); do grep -q ready "$workdir/delay-$i.ready" 2>/dev/null && break; sleep 0.05; done
+        grep -q ready "$workdir/delay-$i.ready" || die "scripts/netdelay.py did not start on host $i: $(cat "$workdir/delay-$i.ready")"
+        ip netns exec "$host" iptables -A OUTPUT -o eth0 -j NFQUEUE --queue-num 0
+    fi
     pairs+="${addresses[$i]}=$host "
     echo "${addresses[$i]} slots=$slots" >> "$workdir/hostfile"
 done
 say "$hosts hosts (${addresses[*]:0:$hosts}) on $subnet, links $rate each way, $np rank(s), namespaces $prefix-*"
 [ "$loss" = 0 ] || say "loss: each host drops $loss % of the IP packets it receives, at random (iptables statistic)"
+[ -z "$delay" ] || say "delay: each host holds the IP packets it sends for $delay ± $jitter ms (NFQUEUE, scripts/netdelay.py)"
 
 # --link-down-after/--link-down-for: the last host's port on the switch goes down (its eth0
 # loses carrier) and, unless forever, up again. A background job; cleanup ends it.
@@ -248,7 +295,7 @@ ip netns exec "$prefix-h0" mpirun --hostfile "$workdir/hostfile" -np "$np" --ove
 wait $!
 status=$?
 set -e
-if [ "$status" -ne 0 ] || [ -n "$down_after" ] || [ "$loss" != 0 ]; then
+if [ "$status" -ne 0 ] || [ -n "$down_after" ] || [ "$loss" != 0 ] || [ -n "$delay" ]; then
     say "mpirun exited with status $status after $(elapsed) s"
 fi
 exit "$status"

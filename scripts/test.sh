@@ -36,12 +36,13 @@ if [ "$(id -u)" -eq 0 ] && ! command -v chromium > /dev/null; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium > /dev/null; } \
         || echo "test: could not install chromium; the browser tests will say so" >&2
 fi
-# iptables for the packet-loss test (Tests/EndToEndTests/NetworkFaultTests.swift, through
-# scripts/emulated-cluster.sh --loss); without it that test fails saying so.
-if [ "$(id -u)" -eq 0 ] && ! command -v iptables > /dev/null; then
-    echo "test: installing iptables with apt-get" >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables > /dev/null; } \
-        || echo "test: could not install iptables; the packet-loss test will say so" >&2
+# iptables and python3 for the packet-loss-and-delay test (Tests/EndToEndTests/NetworkFaultTests.swift,
+# through scripts/emulated-cluster.sh --loss --delay, which runs scripts/netdelay.py); without
+# them that test fails saying so.
+if [ "$(id -u)" -eq 0 ] && { ! command -v iptables > /dev/null || ! command -v python3 > /dev/null; }; then
+    echo "test: installing iptables and python3 with apt-get" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables python3 > /dev/null; } \
+        || echo "test: could not install iptables and python3; the packet-loss test will say so" >&2
 fi
 status=0
 swift test -c release -Xswiftc -enable-testing --explicit-target-dependency-import-check error \

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 
 /// The network misbehaves (docs/RELIABILITY.md), on scripts/emulated-cluster.sh's two hosts:
-/// packets lost at random, the link down for seconds, the link down for good.
+/// packets lost and delayed at random, the link down for seconds, the link down for good.
 ///
 /// Skipped, with the reason, where network namespaces cannot be created (not root, no
-/// CAP_SYS_ADMIN). CI runs as root, where they can. `--loss` needs iptables, which
+/// CAP_SYS_ADMIN). CI runs as root, where they can. `--loss` and `--delay` need iptables, which
 /// scripts/test.sh installs as root.
 final class NetworkFaultTests: XCTestCase {
     /// 2 × 64 = 128 samples per step, 16 steps per epoch on 2000 training samples.
@@ -15,26 +15,36 @@ final class NetworkFaultTests: XCTestCase {
         try EmulatedCluster.skipUnlessAvailable()
     }
 
-    /// 1 % of the packets each host receives are dropped; TCP sends them again, and the run
-    /// ends exactly as without loss.
-    func testOnePercentPacketLossTrainsToBitwiseTheSameWeights() throws {
+    /// 1 % of the packets each host receives are dropped, and every packet a host sends is held
+    /// for 20 ± 10 ms (so packets overtake each other); TCP sends the lost ones again and puts
+    /// the rest back in order, and the run ends exactly as without either.
+    func testOnePercentPacketLossWithTwentyMillisecondDelayTrainsToBitwiseTheSameWeights() throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        let run = training + ["--epochs", "20"]
-        let lossy = try runToTheEnd(["--loss", "1"], run, dir, "lossy")
-        let lines = lossy.output.split(separator: "\n")
-        let summary = try XCTUnwrap(lines.first { $0.contains("emulated-cluster: loss 1 %: dropped ") }, lossy.output)
+        // 80 steps: about 30 s here, most of it retransmission timeouts.
+        let run = training + ["--epochs", "5"]
+        let faulty = try runToTheEnd(["--loss", "1", "--delay", "20", "--jitter", "10"], run, dir, "faulty")
+        let lines = faulty.output.split(separator: "\n")
+        let summary = try XCTUnwrap(lines.first { $0.contains("emulated-cluster: loss 1 %: dropped ") }, faulty.output)
         let dropped = try XCTUnwrap(EmulatedCluster.seconds(in: summary, after: "dropped "), String(summary))
         let received = try XCTUnwrap(EmulatedCluster.seconds(in: summary, after: " of "), String(summary))
         let resent = try XCTUnwrap(EmulatedCluster.seconds(in: summary, after: "TCP retransmitted "), String(summary))
-        print("packet loss: \(summary) (\(String(format: "%.1f", lossy.seconds)) s)")
-        // About 3,400 packets in all here, so some 34 drops; 5 is far below any plausible count.
+        print("packet loss: \(summary) (\(String(format: "%.1f", faulty.seconds)) s)")
+        // Some 11,000 packets in all here, so about 110 drops; 5 is far below any plausible count.
         XCTAssertGreaterThanOrEqual(dropped, 5, String(summary))
         XCTAssertLessThan(dropped / received, 0.03, String(summary))
         XCTAssertGreaterThan(resent, 0, String(summary))
+        for host in 0..<2 {
+            let delayed = try XCTUnwrap(lines.first { $0.contains("delay 20 ± 10 ms, host \(host): held ") }, faulty.output)
+            print("packet delay: \(delayed)")
+            let held = try XCTUnwrap(EmulatedCluster.seconds(in: delayed, after: "held "), String(delayed))
+            let mean = try XCTUnwrap(EmulatedCluster.seconds(in: delayed, after: " packets for "), String(delayed))
+            XCTAssertGreaterThan(held, 1000, String(delayed))
+            XCTAssertEqual(mean, 20, accuracy: 1, String(delayed))
+        }
 
         let clean = try runToTheEnd([], run, dir, "clean")
-        XCTAssertFalse(clean.output.contains("loss"), clean.output)
-        try assertSameWeights(dir, "lossy", "clean")
+        XCTAssertFalse(clean.output.contains("loss") || clean.output.contains("delay"), clean.output)
+        try assertSameWeights(dir, "faulty", "clean")
     }
 
     /// The second host's link goes down for 5 s in the middle of training, then comes back:
