@@ -117,9 +117,10 @@ struct CriticalBatch: ParsableCommand {
         guard resamples >= 100 else { throw SweepError("--resamples must be at least 100 for a 95 % interval, got \(resamples)") }
         let gridValue = try SweepGrid(flags: grid)
         let needsMultiRank = (gridValue.dimension(SweepGrid.ranksDimension)?.values ?? []).contains { $0 != .integer(1) }
-        let launcher = try launch.makeLauncher(needsMultiRank: needsMultiRank,
+        var launcher = try launch.makeLauncher(needsMultiRank: needsMultiRank,
                                                extraTrainArguments: noiseScaleEvery > 0 ? ["--diagnostics-every", "\(noiseScaleEvery)"] : [])
         let directory = URL(fileURLWithPath: studyDir ?? RunDirectory.defaultPath(preset: "critical-batch"))
+        launcher.dataCache = directory.appendingPathComponent("data-cache").standardizedFileURL.path
         return try CriticalBatchStudy(base: base, grid: gridValue, settings: settings, directory: directory,
                                       launcher: launcher, jobs: try launch.slots()) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))

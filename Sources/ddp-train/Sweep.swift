@@ -114,6 +114,7 @@ struct Sweep: ParsableCommand {
 
         var launcher = try launch.makeLauncher(needsMultiRank: plan.points.contains { $0.ranks > 1 },
                                                extraTrainArguments: diagnosticsEvery > 0 ? ["--diagnostics-every", "\(diagnosticsEvery)"] : [])
+        launcher.dataCache = directory.appendingPathComponent("data-cache").standardizedFileURL.path
         if let tensorboard {
             launcher.tensorboardRoot = tensorboard
             try SweepTensorBoard.writeExperiment(plan, root: URL(fileURLWithPath: tensorboard))

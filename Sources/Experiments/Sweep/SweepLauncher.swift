@@ -31,6 +31,10 @@ public struct SweepLauncher: Sendable {
     /// `--log-level` for every point (nil: the default). Not part of the fingerprint either: how
     /// much a point logs does not change what it computes.
     public var logLevel: String?
+    /// Where points keep generated teacher data (`TeacherDataCache`), shared by every point;
+    /// nil: each point generates its own. Not part of the fingerprint: the data read back are
+    /// the data generated, bit for bit.
+    public var dataCache: String?
 
     /// A launcher for `executable`; by default through mpirun on this host, with nothing extra.
     public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
@@ -73,7 +77,9 @@ public struct SweepLauncher: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        process.environment = SweepLauncher.environment()
+        var environment = SweepLauncher.environment()
+        if let dataCache { environment[TeacherDataCache.environmentKey] = dataCache }
+        process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var handles: [FileHandle] = []
         for name in ["stdout.log", "stderr.log"] {

@@ -11,7 +11,13 @@ public enum DatasetLoader {
         let data: Dataset
         switch config.dataset {
         case .seedRandom: data = seedRandom(config)
-        case .teacher: data = teacher(config)
+        case .teacher:
+            // Sweeps and studies name a cache: their trials share a handful of seeds.
+            if let cache = ProcessInfo.processInfo.environment[TeacherDataCache.environmentKey], !cache.isEmpty {
+                data = TeacherDataCache.load(config, directory: URL(fileURLWithPath: cache), generate: teacher)
+            } else {
+                data = teacher(config)
+            }
         case .npy: data = try numpy(config)
         case .csv: data = try csv(config)
         }
