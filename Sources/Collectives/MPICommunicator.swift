@@ -190,6 +190,8 @@ public final class MPICommunicator: Communicator {
 
     /// Prints `message` naming this rank and ends every rank of the job (`MPI_Abort`).
     public func abort(code: Int32, message: String) -> Never {
+        // One thread ends the job; any other that gets here meanwhile waits for the end.
+        guard JobEnding.begin() else { JobEnding.park() }
         reportFatal(rank: rank, message: message)
         var initialized: Int32 = 0
         var finalized: Int32 = 0
@@ -214,6 +216,8 @@ public final class MPICommunicator: Communicator {
 
     /// Ends the job when an MPI call failed; see ``Communicator`` for why errors do not return.
     private func check(_ code: Int32, _ call: @autoclosure () -> String) {
+        // A call that returns while another thread ends the job must not let its thread go on.
+        if JobEnding.isEnding { JobEnding.park() }
         guard code != ddp_mpi_success() else { return }
         abort(code: 1, message: "\(call()) failed on \(hostName): \(mpiErrorString(code)); ending all ranks")
     }
