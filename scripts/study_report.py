@@ -15,6 +15,8 @@ import os
 import random
 import sys
 
+import study_ladder
+
 STUDY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "docs", "study")
 FIGURES = os.path.join(STUDY, "figures")
 
@@ -429,6 +431,53 @@ def lr_rules_table(runs):
     return lines
 
 
+def ladders(runs):
+    """(run, data, arch, {threshold: fit}) for every architecture with a committed ladder.csv."""
+    for run, data in runs.items():
+        path = study_ladder.ladder_path(STUDY, run)
+        if not os.path.isfile(path):
+            continue
+        ladder = study_ladder.load(path)
+        for arch in data["architectures"]:
+            rungs = ladder.get(arch["name"])
+            if rungs:
+                fits = {t: study_ladder.scaling_fit(rungs[t], seed=data["base"].get("seed", 0)) for t in sorted(rungs)}
+                yield run, data, arch, fits, {t: study_ladder.kept(rungs[t]) for t in rungs}
+
+
+def ladder_tables(runs):
+    """S_min and B_crit at each rung of the target ladder, one row per architecture."""
+    rows = list(ladders(runs))
+    if not rows:
+        return []
+    thresholds = sorted({t for *_, fits, _ in rows for t in fits})
+    checks = [study_ladder.check(data, study_ladder.load(study_ladder.ladder_path(STUDY, run)))
+              for run, data in runs.items() if os.path.isfile(study_ladder.ladder_path(STUDY, run))]
+    same, total = sum(c[0] for c in checks), sum(c[1] for c in checks)
+    lines = [f"Read from the evaluation trials' own validation curves (`docs/study/<run>/ladder.csv`, "
+             f"scripts/study_collect_ladder.py), at the learning rate tuned for the study's target, and fitted by "
+             f"scripts/study_ladder.py's port of `critical-batch`'s fit, which reproduces the study's own fit at its "
+             f"target exactly for {same} of {total} architectures (point estimates and intervals, bit for bit). "
+             "A rung in *italics* fails the pilot rule (most seeds reach it at both the smallest and the largest batch); "
+             "† marks a fit with censored batches left out.", ""]
+    for name, key in (("B_crit", "b_crit"), ("S_min", "s_min")):
+        lines += [f"**{name}** (95 % bootstrap interval)", "",
+                  "| run | architecture | " + " | ".join(f"val_accuracy ≥ {t:g}" for t in thresholds) + " |",
+                  "|---|---|" + "---|" * len(thresholds)]
+        for run, data, arch, fits, keep in rows:
+            cells = []
+            for t in thresholds:
+                f = fits.get(t)
+                if f is None:
+                    cells.append("")
+                    continue
+                text = f"{fmt(f[key])} {interval(f[key + '_ci'])}" + (" †" if f["left_out"] else "")
+                cells.append(text if keep[t] else f"*{text}*")
+            lines.append(f"| {run} | {label(run, arch)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines[:-1]
+
+
 def hosts_tables():
     """The measured-against-forecast tables of scripts/check_time_to_target.py, per link rate."""
     lines = []
@@ -643,6 +692,25 @@ def figures(runs):
         ax.set_xscale("log", base=2); ax.set_yscale("log"); ax.set_xlabel("global batch B"); ax.set_ylabel("steps to target")
         ax.legend(fontsize=6)
         save(fig, "rank-agreement.svg")
+
+    # The target ladder: B_crit and S_min against the threshold, one line per architecture.
+    rows = [r for r in ladders(runs) if r[0] == "architectures"]
+    if rows:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+        for run, data, arch, fits, keep in rows:
+            for ax, key in zip(axes, ("b_crit", "s_min")):
+                pts = [(t, f[key], f[key + "_ci"]) for t, f in sorted(fits.items()) if f[key] and keep[t]]
+                if not pts:
+                    continue
+                x, y, ci = zip(*pts)
+                low = [v - (c[0] if c and c[0] is not None else v) for v, c in zip(y, ci)]
+                high = [(c[1] if c and c[1] is not None else v) - v for v, c in zip(y, ci)]
+                ax.errorbar(x, y, yerr=[low, high], marker="o", ms=3, capsize=2, lw=0.8, label=label(run, arch))
+        for ax, name in zip(axes, ("B_crit", "S_min")):
+            ax.set_yscale("log"); ax.set_xlabel("target: validation accuracy ≥"); ax.set_ylabel(name)
+        axes[0].legend(fontsize=6)
+        fig.suptitle("The target ladder (architectures; rungs that pass the pilot rule; 95 % bootstrap intervals)", fontsize=8)
+        save(fig, "target-ladder.svg")
     return written
 
 
@@ -657,6 +725,7 @@ def main():
     out += ["", "## Rank agreement (the same global batch as 1, 2 and 4 ranks)", ""] + rank_agreement(runs)
     out += ["", "## Learning-rate scaling rules against the tuned rate"] + lr_rules_table(runs)
     out += ["", "## Ranks worth using (ddp-train time-to-target)"] + nodes_table()
+    out += ["", "## The target ladder", ""] + ladder_tables(runs)
     out += ["", "## Compute", ""] + compute_table(runs)
     for run, data in runs.items():
         out.append(f"\n`{run}`: target {data['target']}, {data['seeds']} seeds, cap {data['max_steps']} steps.")
@@ -666,7 +735,8 @@ def main():
         f.write("\n".join(out) + "\n")
     replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
         "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
-        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "accuracy": accuracy_table(), "nodes": nodes_table(), "compute": compute_table(runs)})
+        "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "accuracy": accuracy_table(), "nodes": nodes_table(), "compute": compute_table(runs),
+        "ladder": ladder_tables(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 
