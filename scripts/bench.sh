@@ -5,6 +5,8 @@
 #              alternated round by round, plus OpenBLAS sgemm
 #   small-batch  the small-batch networks at batches 8, 32, 128: each step as a multiple of its
 #              GEMM floor (the same sgemms alone) and of PyTorch's step, alternated round by round
+#   optimizers   every optimizer's step over the study's MLP beside a pass over the same arrays
+#              and PyTorch's optimizer.step(), alternated round by round
 #   allreduce  DataParallel's gradient sync vs a raw MPI_Allreduce, at 2 and 4 ranks
 #   scaling    data-parallel samples/s at 1, 2 and 4 ranks (with and without overlap),
 #              beside PyTorch DDP (gloo) at the same world sizes
@@ -75,6 +77,16 @@ for round in $(seq 1 "$rounds"); do
     fi
 done
 python3 scripts/small_batch_table.py "$results"
+
+echo "== optimizer steps, $rounds rounds (ours beside a pass over the same arrays, then PyTorch when installed)"
+for round in $(seq 1 "$rounds"); do
+    "$bench" optimizers --seconds "$seconds" --json "$results/optimizers-$round.json"
+    if $have_torch; then
+        (cd scripts && python3 bench_pytorch.py --optimizers --seconds "$seconds" \
+            --json "$results/pytorch-optimizers-$round.json")
+    fi
+done
+python3 scripts/small_batch_table.py "$results" --optimizers
 
 echo "== gradient sync vs raw allreduce"
 for n in $ranks; do

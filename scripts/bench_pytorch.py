@@ -157,6 +157,44 @@ def bench_sgemm(seconds, n=1024):
     return {"n": n, "median_ms": median * 1e3, "gflops": 2 * n**3 / median / 1e9, "iterations": len(times)}
 
 
+def optimizer_rules():
+    """The rows of `ddp-bench optimizers`, with the same hyperparameters (PyTorch's defaults)."""
+    o = torch.optim
+    return [
+        ("sgd", lambda p: o.SGD(p, lr=0.01)),
+        ("momentum", lambda p: o.SGD(p, lr=0.01, momentum=0.9)),
+        ("nesterov", lambda p: o.SGD(p, lr=0.01, momentum=0.9, nesterov=True)),
+        ("dampening", lambda p: o.SGD(p, lr=0.01, momentum=0.9, dampening=0.1)),
+        ("weight_decay", lambda p: o.SGD(p, lr=0.01, momentum=0.9, weight_decay=1e-4)),
+        ("adam", lambda p: o.Adam(p, lr=1e-3)),
+        ("adamw", lambda p: o.AdamW(p, lr=1e-3)),
+        ("rmsprop", lambda p: o.RMSprop(p, lr=0.01)),
+        ("rmsprop_centered", lambda p: o.RMSprop(p, lr=0.01, centered=True)),
+        ("rmsprop_momentum", lambda p: o.RMSprop(p, lr=0.01, momentum=0.9)),
+    ]
+
+
+def bench_optimizers(seconds, width=128, depth=8):
+    """optimizer.step() over the parameters of the MLP 10 -> depth x width ReLU -> 4, with fixed
+    random gradients: PyTorch's default implementation on CPU (foreach where it chooses it)."""
+    rows = []
+    for name, make in optimizer_rules():
+        torch.manual_seed(0)
+        layers = [nn.Linear(10, width), nn.ReLU()]
+        for _ in range(depth - 1):
+            layers += [nn.Linear(width, width), nn.ReLU()]
+        model = nn.Sequential(*layers, nn.Linear(width, 4))
+        for p in model.parameters():
+            p.grad = torch.randn_like(p)
+        optimizer = make(model.parameters())
+        cpu = []
+        times = time_steps(optimizer.step, seconds, warmup=20, cpu_times=cpu)
+        count = sum(p.numel() for p in model.parameters())
+        rows.append({"name": name, "median_us": statistics.median(times) * 1e6,
+                     "cpu_median_us": statistics.median(cpu) * 1e6, "parameters": count, "iterations": len(times)})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per workload")
@@ -164,9 +202,25 @@ def main():
     parser.add_argument("--small-batch", action="store_true",
                         help="only the small-batch workloads of `ddp-bench small-batch`")
     parser.add_argument("--batches", type=int, nargs="+", default=[8, 32, 128], help="with --small-batch")
+    parser.add_argument("--optimizers", action="store_true",
+                        help="only the optimizer steps of `ddp-bench optimizers`")
     args = parser.parse_args()
 
     torch.set_num_threads(1)
+    if args.optimizers:
+        rows = bench_optimizers(args.seconds)
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, optimizer.step() over "
+              f"{rows[0]['parameters']} parameters")
+        print(f"{'optimizer':<17} {'us/step':>9} {'cpu us':>9} {'iters':>6}")
+        for r in rows:
+            print(f"{r['name']:<17} {r['median_us']:>9.1f} {r['cpu_median_us']:>9.1f} {r['iterations']:>6}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"torch_version": torch.__version__, "threads": torch.get_num_threads(),
+                           "optimizers": rows}, f, indent=1)
+                f.write("\n")
+            print(f"wrote {args.json}")
+        return
     if args.small_batch:
         rows = bench_small_batch(args.seconds, args.batches)
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, small batches")

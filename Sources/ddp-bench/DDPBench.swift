@@ -13,11 +13,12 @@ struct DDPBench: ParsableCommand {
         discussion: """
         engine     one training step of four networks on one thread, beside OpenBLAS sgemm
         small-batch  small-batch steps beside their GEMM floor (the same sgemms alone)
+        optimizers each optimizer step over a model beside a pass over the same arrays
         allreduce  DataParallel's gradient sync beside a raw MPI_Allreduce (under mpirun)
         scaling    data-parallel samples/s at the launched world size (alone or under mpirun)
         summary    the ratios of one scripts/bench.sh run, beside their targets
         scripts/bench.sh runs all of them, at 1, 2 and 4 ranks, beside PyTorch.
         """,
-        subcommands: [EngineCommand.self, SmallBatchCommand.self, AllReduceCommand.self, ScalingCommand.self, SummaryCommand.self]
+        subcommands: [EngineCommand.self, SmallBatchCommand.self, OptimizersCommand.self, AllReduceCommand.self, ScalingCommand.self, SummaryCommand.self]
     )
 }

@@ -37,6 +37,12 @@ final class CLIFlagsTests: XCTestCase {
         }
     }
 
+    func testFlushDenormalsSaysSoAtStartUp() throws {
+        let result = try runTrainer(["train"] + tiny + ["--epochs", "1", "--flush-denormals"])
+        XCTAssertTrue(result.stdout.contains("subnormal floats flush to zero (--flush-denormals)"), result.stdout)
+        XCTAssertFalse(try runTrainer(["train"] + tiny + ["--epochs", "1"]).stdout.contains("subnormal"))
+    }
+
     func testQuietSilencesProgressAndStartupButKeepsTheSummary() throws {
         let loud = try DDPTrainProcess.temporaryDirectory(self), quiet = try DDPTrainProcess.temporaryDirectory(self)
         let normal = try runTrainer(tiny + ["--epochs", "2", "--run-dir", loud.path])

@@ -17,6 +17,12 @@
 extern "C" {
 #endif
 
+/// Sets (nonzero `enable`) or clears flushing of subnormal floats to zero, on input and output,
+/// for the calling thread and the threads it starts afterwards (x86: MXCSR's FTZ and DAZ;
+/// aarch64: FPCR.FZ). Returns whether it was set before. A subnormal operand costs a hundred
+/// cycles or more on x86; flushing makes such results differ from IEEE's (and PyTorch's default).
+int ck_flush_subnormals(int enable);
+
 /// y[i] = e^x[i] by Cephes' range reduction and degree-6 polynomial (about 2 ulp in
 /// [-87, 88]); arguments are clamped to [-87.3, 88.3], so results stay finite and positive.
 /// NaN gives NaN. `y` may equal `x`.

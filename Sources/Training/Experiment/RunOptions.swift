@@ -7,6 +7,9 @@ public struct RunOptions: Sendable {
     /// The OpenBLAS thread count the executable applied at start-up, for the start-up line (nil:
     /// left as it was, as in tests).
     public var blasThreads: BLASThreadChoice?
+    /// Whether the executable set subnormal floats to flush to zero (`--flush-denormals`), for
+    /// the start-up line.
+    public var flushDenormals = false
     /// Start from these weights (safetensors) instead of a fresh initialization.
     public var initFrom: String?
     /// Write the final weights here (safetensors).
