@@ -97,6 +97,10 @@ study() {
             if [[ " $* " == *" val_accuracy>=0.75 "* ]] && [[ $name != ranks-* ]]; then
                 python3 "$repo/scripts/study_collect_ladder.py" "$out/$name" "$ladder" > "$repo/docs/study/$name/ladder.csv"
             fi
+            # Each layer's noise scale at the crossing, for the headline part.
+            if [ "$name" = architectures ]; then
+                python3 "$repo/scripts/study_collect_layers.py" "$out/$name" > "$repo/docs/study/$name/layers.csv"
+            fi
         fi
     else
         echo "study: $name failed; rerun the same command to resume it" >&2

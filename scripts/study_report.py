@@ -478,6 +478,41 @@ def ladder_tables(runs):
     return lines[:-1]
 
 
+def layers_table(runs):
+    """Each weight layer's B_simple at the crossing, median over every batch and seed, from
+    docs/study/<run>/layers.csv (scripts/study_collect_layers.py)."""
+    import csv
+    import statistics
+    lines = []
+    for run, data in runs.items():
+        path = os.path.join(STUDY, run, "layers.csv")
+        if not os.path.isfile(path):
+            continue
+        values, crossings = {}, {}
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                if row["b_simple"]:
+                    values.setdefault((row["architecture"], row["layer"]), []).append(float(row["b_simple"]))
+                crossings.setdefault(row["architecture"], set()).add((row["batch"], row["seed"]))
+        layers = sorted({layer for _, layer in values if layer != "model"}, key=lambda name: int(name.split(".")[1]))
+        lines += [f"`{run}`: median over every batch and seed that reached the target, at the chosen rate "
+                  "(the last diagnostic step at or before the crossing); layers numbered from the input.", "",
+                  "| architecture | crossings | whole model | " + " | ".join(f"layer {i + 1}" for i in range(len(layers)))
+                  + " | layer 1 / whole |",
+                  "|---|---|---|" + "---|" * len(layers) + "---|"]
+        for arch in data["architectures"]:
+            name = arch["name"]
+            if (name, "model") not in values:
+                continue
+            model = statistics.median(values[(name, "model")])
+            cells = [fmt(statistics.median(values[(name, layer)])) if (name, layer) in values else "—" for layer in layers]
+            first = statistics.median(values[(name, layers[0])]) if layers and (name, layers[0]) in values else None
+            lines.append(f"| {label(run, arch)} | {len(crossings[name])} | {fmt(model)} | " + " | ".join(cells)
+                         + f" | {fmt(first / model) if first and model else '—'} |")
+        lines.append("")
+    return lines[:-1]
+
+
 def hosts_tables():
     """The measured-against-forecast tables of scripts/check_time_to_target.py, per link rate."""
     lines = []
@@ -726,6 +761,7 @@ def main():
     out += ["", "## Learning-rate scaling rules against the tuned rate"] + lr_rules_table(runs)
     out += ["", "## Ranks worth using (ddp-train time-to-target)"] + nodes_table()
     out += ["", "## The target ladder", ""] + ladder_tables(runs)
+    out += ["", "## B_simple per layer", ""] + layers_table(runs)
     out += ["", "## Compute", ""] + compute_table(runs)
     for run, data in runs.items():
         out.append(f"\n`{run}`: target {data['target']}, {data['seeds']} seeds, cap {data['max_steps']} steps.")
@@ -736,7 +772,7 @@ def main():
     replace_generated(os.path.join(STUDY, "..", "STUDY.md"), {
         "fits": fit_table(runs), "steps": steps_table(runs), "lrs": lr_table(runs), "questions": questions(runs),
         "ranks": rank_agreement(runs), "lr-rules": lr_rules_table(runs), "hosts": hosts_tables(), "accuracy": accuracy_table(), "nodes": nodes_table(), "compute": compute_table(runs),
-        "ladder": ladder_tables(runs)})
+        "ladder": ladder_tables(runs), "layers": layers_table(runs)})
     written = figures(runs)
     print(f"study_report: wrote {path} and {len(written)} figure(s) in {FIGURES}")
 
