@@ -66,7 +66,7 @@ def main():
                         command = ["mpirun", "-np", str(r), "--oversubscribe", "-x", "OPENBLAS_NUM_THREADS"] + train
                     else:
                         command = train
-                    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                    run_once_more_if_hung(command, env)
                     summary = json.load(open(os.path.join(run, "summary.json")))
                 step = summary["targets"][0]["step"]
                 if step is not None:
@@ -79,6 +79,30 @@ def main():
                   f"{len(per_step)}) | {row['step_seconds'] * 1e3:.3f} | {fmt(med(per_step) * 1e3 if per_step else None)} "
                   f"| {row['seconds']:.3g} | {fmt(med(totals))} |")
             sys.stdout.flush()
+
+
+def run_once_more_if_hung(command, env, limit=300):
+    """Runs `command`; if it has not ended after `limit` seconds, ends it with SIGTERM (so that
+    scripts/emulated-cluster.sh's trap removes its namespaces) and runs it once more. Rarely, one
+    emulated host's Open MPI daemon never starts and mpirun waits for it forever."""
+    for attempt in (1, 2):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        try:
+            status = process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            print(f"check_time_to_target: {' '.join(command[:4])} … hung for {limit} s; "
+                  + ("running it again" if attempt == 1 else "giving up"), file=sys.stderr)
+            continue
+        if status != 0:
+            raise subprocess.CalledProcessError(status, command)
+        return
+    raise RuntimeError(f"{' '.join(command)} hung twice")
 
 
 if __name__ == "__main__":
