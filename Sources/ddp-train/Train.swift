@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
 import Collectives
+import Experiments
 import Foundation
 import Reporting
 import Training

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Training
+@testable import Experiments
 
 /// How a point tells that its sweep is gone: the pid must exist, not be a zombie, and have
 /// started when the token says.
