@@ -59,19 +59,30 @@ final class SlurmClusterTests: XCTestCase {
 
     // MARK: - Helpers
 
-    /// Submits a long requeueable job, signals it once with `scancel` and `scancel` once training
-    /// has started, and checks the pre-empted, requeued, resumed job against a straight run.
+    /// Submits a long requeueable job, signals it once with `scancel` once training has started,
+    /// and checks the pre-empted, requeued, resumed job against a straight run.
     func preemptRequeueAndResume(scancel flags: [String], trapped: Bool = false) throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        // 120,000 steps of a tiny model, about 13 s at 2 ranks here: long enough that the
-        // signal, sent as training starts, lands mid-run even when Slurm takes seconds to pass it
-        // on. One checkpoint only, at the signal.
-        let train = base + ["--epochs", "20000", "--log-every", "100", "--checkpoint-every", "1000000"]
+        // 210,000 steps of a tiny model, about 25 s at 2 ranks here (35 s in CI): long enough
+        // that the signal, sent as training starts, lands mid-run even when Slurm, or this
+        // machine, holds it for many seconds. Checkpoints only at the signal and at the end.
+        let steps = 210_000
+        let train = base + ["--epochs", "\(steps / 6)", "--log-every", "1000", "--checkpoint-every", "1000000"]
         let run = dir.appendingPathComponent("run")
         let saved = dir.appendingPathComponent("resumed.safetensors")
+        // The ranks run at nice 10: on this one-node cluster they share the machine's two cores
+        // with slurmctld, slurmd, munged and this test, which a real cluster keeps apart.
+        let niced = dir.appendingPathComponent("niced-ddp-train")
+        try "#!/bin/sh\nexec nice -n 10 '\(DDPTrainProcess.executable.path)' \"$@\"\n".write(to: niced, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: niced.path)
         let job = try submit(dir, name: "preempt", environment: ["LAUNCH": "srun", "RUN_DIR": run.path, "REQUEUE": "1"],
-                             train + ["--save", saved.path], wait: false, extra: ["--requeue"])
+                             train + ["--save", saved.path], wait: false, extra: ["--requeue"], binary: niced.path)
         XCTAssertEqual(job.status, 0, job.text)
+        // When each thing happened, from the submission: printed, and with every failure below,
+        // as Slurm's timing on this cluster varies from run to run.
+        let submitted = Date()
+        var timeline: [String] = []
+        func note(_ event: String) { timeline.append(String(format: "%6.2f s  %@", Date().timeIntervalSince(submitted), event)) }
 
         // Signal once the ranks handle it: they install their handler before rank 0 writes
         // config.json (the job log is no clock: Slurm delivers the ranks' lines late). One
@@ -80,39 +91,54 @@ final class SlurmClusterTests: XCTestCase {
         let config = run.appendingPathComponent("config.json")
         XCTAssertTrue(waitUntil(120) { FileManager.default.fileExists(atPath: config.path) },
                       "the job never started training:\n\(output(dir, job.id))")
-        let sent = try LocalSlurm.run(try DDPTrainProcess.which("scancel"), flags + [job.id])
-        XCTAssertEqual(sent.status, 0, sent.output)
-        // This one-node cluster sometimes holds a step signal until the step ends (slurmctld
-        // logs "agent msg_type=6004 ran for 113 seconds"; slurmd sits in accept()), or passes
-        // it on after 3-6 s (`scancel` itself blocks that long): Slurm's delay, not ours. Then the signal goes straight to the processes Slurm would have
-        // signalled, so the requeue and resume are still tested, and the test says so.
+        note("config.json written: training has begun")
+        // This one-node cluster sometimes holds `scancel`, or the signal it asks for, for seconds
+        // (slurmctld: "Socket timed out on send/recv"; "agent msg_type=6004 ran for 113 seconds"
+        // with slurmd in accept()). That is Slurm's delay, not ours: `scancel` is started and not
+        // waited for, and after 4 s without the ranks' pre-emption checkpoint it is ended and the
+        // signal goes straight to the processes Slurm would have signalled, so the requeue and
+        // resume are still tested, and the test says so. Spawned with posix_spawn, the fallback
+        // sent with kill(2): a CI run once saw this test's Foundation `Process` calls block until
+        // the ranks had trained to the end, and the run's final checkpoint then passed for the
+        // signal's.
+        let scancel = try LocalSlurm.spawn(try DDPTrainProcess.which("scancel"), flags + [job.id])
+        note("scancel \(flags.joined(separator: " ")) started")
         let checkpoints = run.appendingPathComponent("checkpoints")
-        // Delivered: the ranks wrote their checkpoint, or the job has left RUNNING for a state a
-        // pre-emption leads to. Not an unknown state: `scontrol` can fail under load, and taking
-        // that for delivery once left the signal undelivered and the job never pre-empted.
+        // Delivered: a checkpoint before the last step (only the signal makes one; the run's end
+        // makes another). A job state is no evidence: `scontrol` can fail under load, and a job
+        // that trained to its end passes through COMPLETING.
         let delivered = waitUntil(4) {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
-            let state = LocalSlurm.jobField(job.id, "JobState")
-            return names.contains { $0.hasPrefix("step-") }
-                || ["COMPLETING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "PENDING"].contains(state ?? "")
+            return names.contains { $0.hasPrefix("step-") && (Int($0.dropFirst(5)) ?? .max) < steps }
         }
+        note(delivered ? "the ranks' pre-emption checkpoint is there" : "no pre-emption checkpoint after 4 s")
+        let scancelStatus = scancel.end()
+        note(scancelStatus.map { "scancel exited \($0)" } ?? "scancel still running: ended")
         if !delivered {
             // The ranks' command lines (the binary first) carry the unique --save path; so does
             // the batch shell's, Slurm's copy of the script named slurm_script.
-            let pattern = trapped ? "slurm_script .*\(saved.path)" : "^[^ ]*ddp-train .*\(saved.path)"
-            let direct = try LocalSlurm.run(try DDPTrainProcess.which("pkill"), ["-USR1", "-f", pattern])
+            let signalled = LocalSlurm.signal(SIGUSR1) { arguments in
+                arguments.contains(saved.path)
+                    && (trapped ? arguments.contains { $0.hasSuffix("/slurm_script") } : arguments.first?.hasSuffix("ddp-train") == true)
+            }
+            note("SIGUSR1 sent directly to \(signalled.count) process(es)")
+            XCTAssertFalse(signalled.isEmpty, "no process to signal:\n\(output(dir, job.id))")
             print("SlurmClusterTests: Slurm had not delivered `scancel \(flags.joined(separator: " "))` after 4 s; "
-                  + "sent SIGUSR1 to the processes directly (pkill status \(direct.status))")
+                  + "sent SIGUSR1 to the processes directly (pids \(signalled))")
         }
 
         let finished = waitUntil(600) {
             let state = LocalSlurm.jobField(job.id, "JobState")
             return state == "COMPLETED" || state == "FAILED" || state == "CANCELLED" || state == "TIMEOUT"
         }
-        let log = output(dir, job.id)
+        note("the job ended: \(LocalSlurm.jobField(job.id, "JobState") ?? "state unknown")")
+        print("SlurmClusterTests: " + timeline.joined(separator: "; "))
+        let log = timeline.joined(separator: "\n") + "\n" + output(dir, job.id)
         XCTAssertTrue(finished, "the job did not finish:\n\(log)")
         XCTAssertEqual(LocalSlurm.jobField(job.id, "JobState"), "COMPLETED", log)
-        XCTAssertEqual(LocalSlurm.jobField(job.id, "Restarts"), "1", log)
+        // One restart, or more if Slurm passed the held signal on to the requeued job as well
+        // (each pre-emption resumes bitwise, so the weights below must match either way).
+        XCTAssertGreaterThanOrEqual(Int(LocalSlurm.jobField(job.id, "Restarts") ?? "") ?? 0, 1, log)
         if trapped {
             XCTAssertTrue(log.contains("time-limit signal; asking the ranks to checkpoint and stop"), log)
         }
@@ -134,10 +160,11 @@ final class SlurmClusterTests: XCTestCase {
         var text: String
     }
 
-    /// `sbatch` of the project's job script at 2 tasks on 1 node, 1 CPU each, from `dir`.
+    /// `sbatch` of the project's job script at 2 tasks on 1 node, 1 CPU each, from `dir`,
+    /// launching `binary` (DDP_TRAIN).
     func submit(_ dir: URL, name: String, environment: [String: String], _ train: [String],
-                wait: Bool, extra: [String] = []) throws -> Submitted {
-        let exports = (["ALL", "DDP_TRAIN=\(DDPTrainProcess.executable.path)"]
+                wait: Bool, extra: [String] = [], binary: String = DDPTrainProcess.executable.path) throws -> Submitted {
+        let exports = (["ALL", "DDP_TRAIN=\(binary)"]
             + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ",")
         let arguments = ["--parsable", "--job-name=\(name)", "--chdir=\(dir.path)", "--output=\(dir.path)/slurm-%j.out",
                          "--nodes=1", "--ntasks=2", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=10",

@@ -46,6 +46,50 @@ enum LocalSlurm {
         return .init(status: process.terminationStatus, stdout: text, stderr: "", seconds: Date().timeIntervalSince(start))
     }
 
+    /// A client started by `spawn` and not yet reaped.
+    struct Spawned {
+        var pid: pid_t
+
+        /// Its exit status if it has exited; otherwise SIGKILLs it and returns nil. Reaps it.
+        func end() -> Int32? {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return status & 0x7f == 0 ? (status >> 8) & 0xff : -1 }
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+            return nil
+        }
+    }
+
+    /// Starts a Slurm client with posix_spawn, not waiting for it, its output discarded: for a
+    /// call this one-node cluster may hold for seconds while the test goes on.
+    static func spawn(_ path: String, _ arguments: [String]) throws -> Spawned {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw Unavailable(message: "posix_spawn \(path): \(String(cString: strerror(spawned)))") }
+        return Spawned(pid: pid)
+    }
+
+    /// Sends `signal` with kill(2) to every live process whose arguments (from /proc) satisfy
+    /// `matches`, and returns their pids.
+    static func signal(_ signal: Int32, to matches: ([String]) -> Bool) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard matches(arguments), kill(pid, signal) == 0 else { return nil }
+            return pid
+        }
+    }
+
     /// True when the node answers idle, mixed or allocated.
     static func isUp() -> Bool {
         guard let sinfo = try? DDPTrainProcess.which("sinfo"),
