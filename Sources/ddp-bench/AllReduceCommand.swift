@@ -45,7 +45,7 @@ struct AllReduceCommand: ParsableCommand {
 
     func run() throws {
         guard MPILaunch.isLaunched() else { throw BenchError.needsMPI(command: "allreduce") }
-        BLAS.setThreadCount(1)
+        _ = MachineInfo.prepareBLAS()
         let communicator = try MPICommunicator()
         let results = bucketMiB.map { measure(bucketMiB: $0, communicator: communicator) }
         if communicator.rank == 0 {

@@ -35,9 +35,9 @@ struct EngineCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreadCount(1)
+        let kernels = MachineInfo.prepareBLAS()
         let machine = MachineInfo.current()
-        print("ddp-bench engine: \(machine.summary); OpenBLAS threads \(BLAS.threadCount)")
+        print("ddp-bench engine: \(machine.summary); OpenBLAS threads \(BLAS.threadCount); \(kernels.description)")
         var results: [EngineResult] = []
         for kind in workloads {
             let result = EngineResult.measure(kind, warmup: warmup, seconds: seconds)

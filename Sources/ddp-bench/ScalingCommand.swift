@@ -44,7 +44,7 @@ struct ScalingCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreadCount(1)
+        _ = MachineInfo.prepareBLAS()
         let communicator = try makeCommunicator()
         let results = workloads.map { measure($0, communicator: communicator) }
         if communicator.rank == 0 {

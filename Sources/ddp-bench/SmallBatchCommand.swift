@@ -39,9 +39,9 @@ struct SmallBatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreadCount(1)
+        let kernels = MachineInfo.prepareBLAS()
         let machine = MachineInfo.current()
-        print("ddp-bench small-batch: \(machine.summary); OpenBLAS threads \(BLAS.threadCount)")
+        print("ddp-bench small-batch: \(machine.summary); OpenBLAS threads \(BLAS.threadCount); \(kernels.description)")
         var rows: [SmallBatchResult] = []
         for kind in workloads {
             for batch in batches { rows.append(SmallBatchResult.measure(kind, batch: batch, warmup: warmup, seconds: seconds)) }

@@ -13,10 +13,11 @@ struct Doctor: ParsableCommand {
     func run() throws {
         let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
         blasThreads.apply()
+        let blasKernels = BLASKernelChoice.applyForThisProcess(environment: ProcessInfo.processInfo.environment)
         try runDistributed { comm in
             let failures = CommunicatorSelfCheck.run(comm)
             // Each rank says what it picked: masks and local sizes can differ from rank to rank.
-            print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description)")
+            print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description); \(blasKernels.description)")
             fflush(nil)  // all streams: the rank lines leave before the collectives that follow
             if comm.rank == 0 {
                 print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable"), "

@@ -93,6 +93,7 @@ struct Train: ParsableCommand {
         // Before any product runs: OpenBLAS starts its threads on the first call.
         let blasThreads = BLASThreadChoice.forThisProcess(environment: ProcessInfo.processInfo.environment)
         blasThreads.apply()
+        let blasKernels = BLASKernelChoice.applyForThisProcess(environment: ProcessInfo.processInfo.environment)
         // A point of a sweep or study stops when the sweep is gone (killed with SIGKILL, say).
         let supervisorWatch = SupervisorWatch.start()
         defer { supervisorWatch?.cancel() }
@@ -104,6 +105,7 @@ struct Train: ParsableCommand {
             var options = RunOptions(initFrom: initFrom, save: save, quiet: quiet)
             options.logLevel = try RankLogHandler.level(named: logLevel)  // checked before launch
             options.blasThreads = blasThreads
+            options.blasKernels = blasKernels
             options.flushDenormals = flushDenormals
             options.checkReplicasEvery = checkReplicasEvery
             options.checkpointDir = checkpointDir

@@ -7,6 +7,9 @@ public struct RunOptions: Sendable {
     /// The OpenBLAS thread count the executable applied at start-up, for the start-up line (nil:
     /// left as it was, as in tests).
     public var blasThreads: BLASThreadChoice?
+    /// The OpenBLAS kernels the executable chose at start-up, for the start-up line (nil: left
+    /// as OpenBLAS picked them, as in tests).
+    public var blasKernels: BLASKernelChoice?
     /// Whether the executable set subnormal floats to flush to zero (`--flush-denormals`), for
     /// the start-up line.
     public var flushDenormals = false

@@ -94,6 +94,7 @@ public enum TrainingRun {
         try directory?.writeConfig(resolvedConfigJSON(plan, trainer: trainer, validationSamples: validation?.count ?? 0))
         printStart(plan, trainer: trainer, console: console, trainSamples: train.count)
         if let blas = options.blasThreads { console.info(blas.description) }
+        if let kernels = options.blasKernels { console.info(kernels.description) }
         if options.flushDenormals { console.info("subnormal floats flush to zero (--flush-denormals): results may differ from IEEE's") }
 
         // The pieces around the step, in the order they see each step: checks first, then the
