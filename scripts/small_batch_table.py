@@ -6,6 +6,11 @@ Then, from optimizers-*.json and pytorch-optimizers-*.json, the same for each op
 beside its memory-traffic floor.
 
     python3 scripts/small_batch_table.py RESULTS_DIR
+    python3 scripts/small_batch_table.py RESULTS_DIR --before BEFORE_DIR
+
+With --before, BEFORE_DIR holds small-batch-*.json of the same rounds run by a binary (or on
+kernels) before a change, and the table puts both steps and floors side by side, each with
+PyTorch's step from RESULTS_DIR.
 """
 
 import glob
@@ -46,10 +51,32 @@ def optimizer_table(results):
         print(f"{name:<17} {step:>9.1f} {floor:>9.1f} {step / floor:>8.2f} {cols}  {len(rs)}")
 
 
+def before_after_table(results, before_dir):
+    after = rows(f"{results}/small-batch-*.json", "rows")
+    before = rows(f"{before_dir}/small-batch-*.json", "rows")
+    torch = rows(f"{results}/pytorch-small-batch-*.json", "small_batch")
+    med = lambda rs, key: statistics.median(r[key] for r in rs)
+    print("| workload | batch | before µs | after µs | after/before | before floor µs | after floor µs "
+          "| before × floor | after × floor | PyTorch µs | before/PyTorch | after/PyTorch | rounds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for (name, batch), rs in after.items():
+        if (name, batch) not in before:
+            continue
+        b, a = med(before[(name, batch)], "step_us"), med(rs, "step_us")
+        bf, af = med(before[(name, batch)], "floor_us"), med(rs, "floor_us")
+        t = torch.get((name, batch))
+        t_us = statistics.median(r["median_us"] for r in t) if t else None
+        tcols = f"{t_us:.1f} | {b / t_us:.2f} | {a / t_us:.2f}" if t_us else "– | – | –"
+        print(f"| {name} | {batch} | {b:.1f} | {a:.1f} | {a / b:.2f} | {bf:.1f} | {af:.1f} | {b / bf:.2f} | {a / af:.2f} "
+              f"| {tcols} | {len(rs)} |")
+
+
 def main():
     results = sys.argv[1]
     if len(sys.argv) > 2 and sys.argv[2] == "--optimizers":
         return optimizer_table(results)
+    if len(sys.argv) > 3 and sys.argv[2] == "--before":
+        return before_after_table(results, sys.argv[3])
     ours = rows(f"{results}/small-batch-*.json", "rows")
     torch = rows(f"{results}/pytorch-small-batch-*.json", "small_batch")
     print(f"{'workload':<12} {'batch':>5} {'us/step':>9} {'floor us':>9} {'x floor':>8} {'torch us':>9} "

@@ -11,7 +11,9 @@ struct SmallBatchCommand: ParsableCommand {
         A step takes the next samples of a shuffled order from a fixed random dataset, then zero
         grad, forward, loss, backward and optimizer step. The GEMM floor is the step's sgemm calls
         (recorded from one step: same shapes, same order) timed alone, the least the step could
-        cost here; the step is reported as a multiple of it. Median wall and CPU time after warm-up.
+        cost here; the step is reported as a multiple of it. The optimizer's update is also timed
+        inside each step, and "rest" is what the step costs beyond the two: autograd, activations,
+        loss, gathering the batch. Median wall and CPU time after warm-up.
         """
     )
 
@@ -65,17 +67,24 @@ struct SmallBatchResult: Codable {
     let cpuFloorUs: Double
     /// Step over floor, wall clock.
     let multipleOfFloor: Double
+    /// The optimizer's update within the timed steps (median wall).
+    let optimizerUs: Double
+    /// The step beyond its products and its update: step − floor − optimizer.
+    let restUs: Double
 
     static func measure(_ kind: SmallBatchKind, batch: Int, warmup: Int, seconds: Double) -> SmallBatchResult {
         let workload = kind.make(batch: batch, seed: 0)
         let step = Timings.measure(warmup: max(warmup, 1), seconds: seconds, minimumCalls: 10) { workload.step() }
         let floor = GemmFloor(recording: workload.step)
         let products = Timings.measure(warmup: max(warmup, 1), seconds: seconds, minimumCalls: 10) { floor.run() }
+        let update = Timings.median(Array(workload.optimizerSeconds.suffix(step.count)))
         return SmallBatchResult(name: kind.rawValue, description: kind.summary, batch: batch, steps: step.count,
                                 stepUs: step.medianWall * 1e6, cpuStepUs: step.medianCPU * 1e6,
                                 gemmCalls: floor.calls.count, floorUs: products.medianWall * 1e6,
                                 cpuFloorUs: products.medianCPU * 1e6,
-                                multipleOfFloor: step.medianWall / products.medianWall)
+                                multipleOfFloor: step.medianWall / products.medianWall,
+                                optimizerUs: update * 1e6,
+                                restUs: (step.medianWall - products.medianWall - update) * 1e6)
     }
 }
 
@@ -85,10 +94,10 @@ struct SmallBatchReport: Codable {
     let rows: [SmallBatchResult]
 
     func print() {
-        let header = ["workload", "batch", "us/step", "cpu us", "sgemms", "floor us", "x floor", "steps"]
+        let header = ["workload", "batch", "us/step", "cpu us", "sgemms", "floor us", "x floor", "opt us", "rest us", "steps"]
         let table = rows.map { r in
             [r.name, "\(r.batch)", fixed(r.stepUs, 1), fixed(r.cpuStepUs, 1), "\(r.gemmCalls)", fixed(r.floorUs, 1),
-             fixed(r.multipleOfFloor, 2), "\(r.steps)"]
+             fixed(r.multipleOfFloor, 2), fixed(r.optimizerUs, 1), fixed(r.restUs, 1), "\(r.steps)"]
         }
         Swift.print(TextTable(header: header, rows: table).rendered)
     }

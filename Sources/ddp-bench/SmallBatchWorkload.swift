@@ -66,6 +66,8 @@ final class SmallBatchWorkload {
     let optimizer: Optimizer
     let order: [Int]
     private var cursor = 0
+    /// Wall seconds of each step's optimizer update, in step order.
+    private(set) var optimizerSeconds: [Double] = []
 
     init(kind: SmallBatchKind, batch: Int, model: Module, inputs: Tensor, labels: [Int], targets: Tensor?,
          optimizer: Optimizer, order: [Int]) {
@@ -87,6 +89,8 @@ final class SmallBatchWorkload {
             loss = crossEntropyLoss(output, labels: indices.map { labels[$0] })
         }
         loss.backward()
+        let start = StepClock.now()
         optimizer.step()
+        optimizerSeconds.append(StepClock.now().since(start).wall)
     }
 }
