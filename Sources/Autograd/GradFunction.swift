@@ -79,11 +79,13 @@ extension Tensor {
     /// Adds a contribution to this tensor's gradient. `body` receives the destination and
     /// whether it already holds a gradient (accumulate) or is fresh, uninitialized memory
     /// (overwrite). Letting the op choose saves a fill and an add: BLAS writes with beta 0 or 1.
+    /// A gradient zeroed by `zeroGrad()` counts as fresh: its stale values are overwritten.
     @inlinable
     public func accumulateGradient(_ body: (UnsafeMutablePointer<Float>, _ accumulate: Bool) -> Void) {
         guard requiresGrad else { return }
-        if let g = grad {
-            body(g.pointer, true)
+        if let g = storedGrad {
+            body(g.pointer, !gradIsStale)
+            gradIsStale = false
         } else {
             let g = Tensor(uninitialized: shape)
             body(g.pointer, false)
@@ -100,7 +102,7 @@ extension Tensor {
     /// first only, and must copy it to the second before anything writes to the first's.
     func accumulateGradient(taking g: Tensor) {
         guard requiresGrad else { return }
-        if grad == nil {
+        if storedGrad == nil {
             grad = g.shape == shape ? g : Tensor(shape: shape, storage: g.storage)
         } else {
             accumulateGradient(adding: g.pointer)

@@ -15,8 +15,22 @@ public final class Tensor {
     // MLP they cost about 4 % once -Ounchecked no longer hid them (docs/BENCHMARKS.md).
     /// Whether backward computes a gradient for this tensor.
     @exclusivity(unchecked) public var requiresGrad: Bool
-    /// The accumulated gradient; nil until backward first reaches this tensor or it is zeroed.
-    @exclusivity(unchecked) public var grad: Tensor?
+    /// The accumulated gradient; nil until backward first reaches this tensor.
+    ///
+    /// After `zeroGrad()` it reads as zeros, but the zeros are written only when something reads
+    /// it before backward does: backward's first contribution overwrites the stale values instead
+    /// (BLAS with beta 0), which saves a pass over every gradient each step.
+    public var grad: Tensor? {
+        get {
+            if gradIsStale { storedGrad?.fill(0); gradIsStale = false }
+            return storedGrad
+        }
+        set { storedGrad = newValue; gradIsStale = false }
+    }
+    /// The gradient's storage, possibly stale (see `gradIsStale`).
+    @usableFromInline @exclusivity(unchecked) var storedGrad: Tensor?
+    /// Whether `storedGrad` holds an earlier step's values that stand for zeros.
+    @usableFromInline @exclusivity(unchecked) var gradIsStale = false
     /// The op that produced this tensor; nil for leaves (parameters, inputs).
     @exclusivity(unchecked) public internal(set) var gradFn: GradFunction?
     /// Called once per backward pass, as soon as this leaf's gradient is final: every op that
@@ -145,9 +159,10 @@ public final class Tensor {
         pointer.update(repeating: value, count: count)
     }
 
-    /// Sets the gradient to zero, keeping its storage (it may be a bucket view).
+    /// Sets the gradient to zero, keeping its storage (it may be a bucket view). The zeros are
+    /// written lazily: see `grad`.
     public func zeroGrad() {
-        grad?.fill(0)
+        if storedGrad != nil { gradIsStale = true }
     }
 }
 

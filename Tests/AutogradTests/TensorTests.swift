@@ -55,8 +55,39 @@ final class TensorTests: XCTestCase {
         w.grad = Tensor(shape: [2], storage: TensorStorage(viewOf: bucket, offset: 1, count: 2))
         (w * 3).sum().backward()
         XCTAssertEqual(Array(bucket.buffer), [0, 3, 3, 0], "backward accumulates into the bucket in place")
+        // Zeroing is lazy: the bucket keeps the stale values until the gradient is read or
+        // backward overwrites it.
         w.zeroGrad()
-        XCTAssertEqual(Array(bucket.buffer), [0, 0, 0, 0])
+        XCTAssertEqual(Array(bucket.buffer), [0, 3, 3, 0], "zeroGrad itself writes nothing")
+        (w * 2).sum().backward()
+        XCTAssertEqual(Array(bucket.buffer), [0, 2, 2, 0], "backward after zeroGrad overwrites, in place")
+        w.zeroGrad()
+        XCTAssertEqual(w.grad.map { Array($0.buffer) }, [0, 0], "a zeroed gradient reads as zeros")
+        XCTAssertEqual(Array(bucket.buffer), [0, 0, 0, 0], "and reading it wrote them into the bucket")
+    }
+
+    func testZeroedGradientsAreOverwrittenByTheNextBackwardAndAccumulateAfter() {
+        let w = Tensor([1, 2, 3], requiresGrad: true)
+        (w * 3).sum().backward()
+        (w * 3).sum().backward()
+        XCTAssertEqual(w.grad.map { Array($0.buffer) }, [6, 6, 6], "two backwards accumulate")
+        w.zeroGrad()
+        (w * 2).sum().backward()
+        XCTAssertEqual(w.grad.map { Array($0.buffer) }, [2, 2, 2], "the first backward after zeroGrad replaces")
+        w.zeroGrad()
+        (w * 2).sum().backward()
+        (w * 5).sum().backward()
+        XCTAssertEqual(w.grad.map { Array($0.buffer) }, [7, 7, 7], "and later ones add to it")
+        // Through a matrix product (BLAS with beta 0 after zeroGrad, 1 after that).
+        let x = Tensor([1, 2, 3, 4], shape: [2, 2])
+        let m = Tensor([1, 0, 0, 1], shape: [2, 2], requiresGrad: true)
+        x.matmul(m).sum().backward()
+        let once = m.grad.map { Array($0.buffer) }
+        m.zeroGrad()
+        x.matmul(m).sum().backward()
+        XCTAssertEqual(m.grad.map { Array($0.buffer) }, once)
+        x.matmul(m).sum().backward()
+        XCTAssertEqual(m.grad.map { Array($0.buffer) }, once.map { $0.map { $0 * 2 } })
     }
 
     func testDescription() {
