@@ -8,7 +8,7 @@ import Glibc
 /// it loads. A CPU newer than the library, or a virtual one that reports a generic model, falls
 /// back to the oldest x86-64 kernels (`Prescott`, SSE3) even when it has AVX-512. Debian's
 /// OpenBLAS 0.3.21 did that on this project's machines (an "Intel Xeon Processor" with
-/// AVX-512): its sgemm ran 2–6× slower than with the `SkylakeX` kernels the CPU supports. So each
+/// AVX-512): its products ran 3.6–5.2× slower than on the kernels the CPU supports. So each
 /// process checks the CPU's flags and, when OpenBLAS took it for less than they show, switches to
 /// the kernels they allow, unless the user chose (`OPENBLAS_CORETYPE`, which OpenBLAS reads).
 public struct BLASKernelChoice: Equatable, Sendable {
