@@ -63,10 +63,11 @@ final class SlurmClusterTests: XCTestCase {
     /// and checks the pre-empted, requeued, resumed job against a straight run.
     func preemptRequeueAndResume(scancel flags: [String], trapped: Bool = false) throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        // 210,000 steps of a tiny model, about 25 s at 2 ranks here (35 s in CI): long enough
-        // that the signal, sent as training starts, lands mid-run even when Slurm, or this
-        // machine, holds it for many seconds. Checkpoints only at the signal and at the end.
-        let steps = 210_000
+        // 300,000 steps of a tiny model, about 30 s at 2 ranks here: long enough that the
+        // signal, sent as training starts, lands mid-run even when Slurm, or this machine, holds
+        // it for many seconds (this test's own posix_spawn of scancel once took 11 s here, and
+        // a CI run's Process call about 15 s). Checkpoints only at the signal and at the end.
+        let steps = 300_000
         let train = base + ["--epochs", "\(steps / 6)", "--log-every", "1000", "--checkpoint-every", "1000000"]
         let run = dir.appendingPathComponent("run")
         let saved = dir.appendingPathComponent("resumed.safetensors")
