@@ -195,6 +195,16 @@ def bench_optimizers(seconds, width=128, depth=8):
     return rows
 
 
+def write_json(path, **figures):
+    """Writes the figures beside PyTorch's version and thread count to `path` (if given)."""
+    if not path:
+        return
+    with open(path, "w") as f:
+        json.dump({"torch_version": torch.__version__, "threads": torch.get_num_threads(), **figures}, f, indent=1)
+        f.write("\n")
+    print(f"wrote {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per workload")
@@ -214,12 +224,7 @@ def main():
         print(f"{'optimizer':<17} {'us/step':>9} {'cpu us':>9} {'iters':>6}")
         for r in rows:
             print(f"{r['name']:<17} {r['median_us']:>9.1f} {r['cpu_median_us']:>9.1f} {r['iterations']:>6}")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump({"torch_version": torch.__version__, "threads": torch.get_num_threads(),
-                           "optimizers": rows}, f, indent=1)
-                f.write("\n")
-            print(f"wrote {args.json}")
+        write_json(args.json, optimizers=rows)
         return
     if args.small_batch:
         rows = bench_small_batch(args.seconds, args.batches)
@@ -227,12 +232,7 @@ def main():
         print(f"{'workload':<12} {'batch':>5} {'us/step':>9} {'iters':>6}  description")
         for r in rows:
             print(f"{r['name']:<12} {r['batch']:>5} {r['median_us']:>9.1f} {r['iterations']:>6}  {r['description']}")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump({"torch_version": torch.__version__, "threads": torch.get_num_threads(),
-                           "small_batch": rows}, f, indent=1)
-                f.write("\n")
-            print(f"wrote {args.json}")
+        write_json(args.json, small_batch=rows)
         return
     training = bench_training(args.seconds)
     sgemm = bench_sgemm(args.seconds)
@@ -244,16 +244,7 @@ def main():
               f"{r['samples_per_s']:>11.0f} {r['iterations']:>6}  {r['description']}")
     print(f"sgemm {sgemm['n']}^3 torch.mm: {sgemm['median_ms']:.2f} ms, {sgemm['gflops']:.1f} GFLOP/s")
 
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({
-                "torch_version": torch.__version__,
-                "threads": torch.get_num_threads(),
-                "training": training,
-                "sgemm": sgemm,
-            }, f, indent=1)
-            f.write("\n")
-        print(f"wrote {args.json}")
+    write_json(args.json, training=training, sgemm=sgemm)
 
 
 if __name__ == "__main__":
