@@ -66,7 +66,7 @@ final class SlurmClusterTests: XCTestCase {
     /// of training: then the pre-emption was never exercised, and nothing was tested.
     func preemptRequeueAndResume(scancel flags: [String], trapped: Bool = false, attempt: Int = 1) throws {
         let dir = try DDPTrainProcess.temporaryDirectory(self)
-        // 300,000 steps of a tiny model, about 30 s at 2 ranks here: long enough that the
+        // 300,000 steps of a tiny model, about 50 s at 2 ranks here: long enough that the
         // signal, sent as training starts, lands mid-run even when Slurm, or this machine, holds
         // it for many seconds (this test's own posix_spawn of scancel once took 11 s here, and
         // a CI run's Process call about 15 s). Checkpoints only at the signal and at the end.
