@@ -16,8 +16,10 @@ struct Doctor: ParsableCommand {
         let blasKernels = BLASKernelChoice.applyForThisProcess(environment: ProcessInfo.processInfo.environment)
         try runDistributed { comm in
             let failures = CommunicatorSelfCheck.run(comm)
-            // Each rank says what it picked: masks and local sizes can differ from rank to rank.
-            print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description); \(blasKernels.description)")
+            // Each rank says what it picked (masks and local sizes can differ from rank to rank)
+            // and what OpenBLAS reports it uses after the choice was applied.
+            print("ddp-train doctor: rank \(comm.rank) on \(comm.hostName): \(blasThreads.description), "
+                  + "OpenBLAS reports \(BLAS.threadCount) in use; \(blasKernels.description)")
             fflush(nil)  // all streams: the rank lines leave before the collectives that follow
             if comm.rank == 0 {
                 print("ddp-train doctor: \(comm.worldSize) rank(s), host \(comm.hostName), overlap \(comm.supportsOverlap ? "available" : "unavailable"), "
