@@ -57,9 +57,10 @@ public struct BLASKernelChoice: Equatable, Sendable {
     public static func applyForThisProcess(environment: [String: String]) -> BLASKernelChoice {
         let detected = currentCore()
         let (target, reason) = choose(environment: environment, detected: detected, cpuFlags: cpuFlags())
-        guard let target, switchCore(to: target) else {
-            return BLASKernelChoice(core: detected, detected: detected, reason: target == nil ? reason
-                                    : "OpenBLAS took this CPU for \(detected); switching to \(target) failed")
+        guard let target else { return BLASKernelChoice(core: detected, detected: detected, reason: reason) }
+        guard switchCore(to: target) else {
+            return BLASKernelChoice(core: detected, detected: detected,
+                                    reason: "OpenBLAS took this CPU for \(detected); switching to \(target) failed")
         }
         return BLASKernelChoice(core: currentCore(), detected: detected, reason: reason)
     }
