@@ -95,8 +95,21 @@ start_munge() {
 
 node_idle() { SLURM_CONF=$CONF sinfo -h -n localhost -o %t 2> /dev/null | grep -qx 'idle'; }
 
+# Closes the descriptors above stderr that this script inherited (bash keeps its own script
+# on 255). The daemons fork from here and would hold them open for good: a caller that waits for
+# its child's end through a pipe of its own (Foundation's Process, which LocalSlurm's tests use
+# when they start the cluster themselves) then waits forever.
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        case $fd in 0|1|2|255) ;; *) eval "exec $fd>&-" 2> /dev/null || true ;; esac
+    done
+}
+
 start() {
     [ "$(id -u)" -eq 0 ] || { log "needs root"; exit 1; }
+    close_inherited_fds
     if [ -f "$PIDS" ] && node_idle; then log "already up ($CONF)"; echo "export SLURM_CONF=$CONF"; return 0; fi
     install_missing
     write_conf
