@@ -13,13 +13,20 @@ open class Optimizer {
     /// Steps taken so far.
     public internal(set) var stepCount = 0
     /// Per-parameter state tensors by name (e.g. "exp_avg"), created lazily on the first step.
-    public internal(set) var state: [[String: Tensor]]
+    public internal(set) var state: [[String: Tensor]] {
+        didSet { resolved = Array(repeating: [], count: state.count) }
+    }
+    /// `state`'s buffers as `stateBuffer` found them, per parameter. An update asks for its
+    /// buffers every step, and at small batches hashing their names cost more than a small
+    /// layer's arithmetic; rules have at most three names, which compare in a few instructions.
+    private var resolved: [[(name: String, pointer: UnsafeMutablePointer<Float>)]]
 
     /// An optimizer over `parameters` starting at `learningRate`, with no state yet.
     public init(parameters: [Tensor], learningRate: Float) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.state = Array(repeating: [:], count: parameters.count)
+        self.resolved = Array(repeating: [], count: parameters.count)
     }
 
     /// Applies one update to every parameter that has a gradient.
@@ -44,10 +51,16 @@ open class Optimizer {
 
     /// The state tensor `name` of parameter `index`, created zeroed on first use.
     public func stateBuffer(_ name: String, index: Int, count: Int) -> UnsafeMutablePointer<Float> {
-        if let t = state[index][name] { return t.pointer }
-        let t = Tensor.zeros([count])
-        state[index][name] = t
-        return t.pointer
+        for entry in resolved[index] where entry.name == name { return entry.pointer }
+        let tensor: Tensor
+        if let existing = state[index][name] {
+            tensor = existing
+        } else {
+            tensor = Tensor.zeros([count])
+            state[index][name] = tensor  // resets `resolved`: it is filled again from `state`
+        }
+        resolved[index].append((name, tensor.pointer))
+        return tensor.pointer
     }
 
     /// Whether parameter `index` already has state `name` (momentum starts differently).
