@@ -77,6 +77,7 @@ for round in $(seq 1 "$rounds"); do
     fi
 done
 python3 scripts/small_batch_table.py "$results"
+python3 scripts/small_batch_table.py "$results" --targets
 
 echo "== optimizer steps, $rounds rounds (ours beside a pass over the same arrays, then PyTorch when installed)"
 for round in $(seq 1 "$rounds"); do

@@ -7,6 +7,11 @@ beside its memory-traffic floor.
 
     python3 scripts/small_batch_table.py RESULTS_DIR
     python3 scripts/small_batch_table.py RESULTS_DIR --before BEFORE_DIR
+    python3 scripts/small_batch_table.py RESULTS_DIR --targets
+
+With --targets, each of issue 20's targets per workload (the step over its GEMM floor at batches
+8 and 128, PyTorch's step over ours at 8 and 32), met or not, with the step over its floor plus
+its optimizer update beside the floor's.
 
 With --before, BEFORE_DIR holds small-batch-*.json of the same rounds run by a binary (or on
 kernels) before a change, and the table puts both steps and floors side by side, each with
@@ -71,10 +76,43 @@ def before_after_table(results, before_dir):
               f"| {tcols} | {len(rs)} |")
 
 
+# Issue 20's targets: (what, batch, the measured value's name, bound, whether lower is better).
+TARGETS = [("step / GEMM floor", 8, "x_floor", 1.3, True), ("step / GEMM floor", 128, "x_floor", 1.1, True),
+           ("PyTorch step / ours", 8, "speedup", 8.0, False), ("PyTorch step / ours", 32, "speedup", 3.0, False)]
+
+
+def targets_table(results):
+    ours = rows(f"{results}/small-batch-*.json", "rows")
+    torch = rows(f"{results}/pytorch-small-batch-*.json", "small_batch")
+    med = lambda rs, key: statistics.median(r[key] for r in rs)
+    print("| workload | target | batch | measured | bound | met | step / (floor + update) |")
+    print("|---|---|---|---|---|---|---|")
+    for name in dict.fromkeys(n for n, _ in ours):
+        for what, batch, kind, bound, lower in TARGETS:
+            rs = ours.get((name, batch))
+            if not rs:
+                continue
+            step, floor = med(rs, "step_us"), med(rs, "floor_us")
+            with_update = step / (floor + med(rs, "optimizer_us")) if "optimizer_us" in rs[0] else None
+            if kind == "x_floor":
+                value = step / floor
+            else:
+                t = torch.get((name, batch))
+                if not t:
+                    continue
+                value = statistics.median(r["median_us"] for r in t) / step
+            met = value <= bound if lower else value >= bound
+            extra = f"{with_update:.2f}" if with_update and kind == "x_floor" else ""
+            print(f"| {name} | {what} {'≤' if lower else '≥'} {bound:g} | {batch} | {value:.3f} | {bound:g} "
+                  f"| {'yes' if met else '**no**'} | {extra} |")
+
+
 def main():
     results = sys.argv[1]
     if len(sys.argv) > 2 and sys.argv[2] == "--optimizers":
         return optimizer_table(results)
+    if len(sys.argv) > 2 and sys.argv[2] == "--targets":
+        return targets_table(results)
     if len(sys.argv) > 3 and sys.argv[2] == "--before":
         return before_after_table(results, sys.argv[3])
     ours = rows(f"{results}/small-batch-*.json", "rows")
