@@ -94,7 +94,7 @@ public final class CriticalBatchStudy {
                 let r = running.remove(at: index)
                 finish(r, measurements: measurements)
             } else {
-                Thread.sleep(forTimeInterval: 0.02)
+                launcher.waitForAnExit(upTo: 0.02)
             }
         }
         let result = makeResult(measurements)

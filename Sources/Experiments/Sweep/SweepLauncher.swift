@@ -35,6 +35,9 @@ public struct SweepLauncher: Sendable {
     /// nil: each point generates its own. Not part of the fingerprint: the data read back are
     /// the data generated, bit for bit.
     public var dataCache: String?
+    /// Signalled once by each process `start` launched, when it ends: what the supervisors wait
+    /// on between polls, so the next trial starts as soon as one ends, not up to a poll later.
+    private let exits = DispatchSemaphore(value: 0)
 
     /// A launcher for `executable`; by default through mpirun on this host, with nothing extra.
     public init(executable: String, launcher: String, template: [String]? = nil, launcherIsMPIRun: Bool = true,
@@ -94,6 +97,8 @@ public struct SweepLauncher: Sendable {
         process.standardOutput = handles[0]
         process.standardError = handles[1]
         process.standardInput = FileHandle.nullDevice
+        let exits = self.exits
+        process.terminationHandler = { _ in exits.signal() }
         do {
             try process.run()
         } catch {
@@ -101,6 +106,13 @@ public struct SweepLauncher: Sendable {
             throw SweepError("cannot start \(program): \(TrainingConfig.reason(error))")
         }
         return (process, handles)
+    }
+
+    /// Returns when a process `start` launched has ended since the last call, or after
+    /// `seconds`, whichever comes first. Callers still check every process: an end may have
+    /// been taken by an earlier call, so this is a shorter wait, never the only way to see one.
+    public func waitForAnExit(upTo seconds: Double) {
+        _ = exits.wait(timeout: .now() + seconds)
     }
 
     /// What a point's launch depends on besides its config: a finished point whose fingerprint

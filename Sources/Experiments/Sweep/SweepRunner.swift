@@ -85,7 +85,7 @@ public final class SweepRunner {
                 }
                 continue
             }
-            usleep(20_000)
+            launcher.waitForAnExit(upTo: 0.02)
             var stillRunning: [RunningPoint] = []
             for item in running {
                 if item.process.isRunning { stillRunning.append(item); continue }
