@@ -16,16 +16,22 @@ import statistics
 import sys
 
 
-def main(directory):
+def per_step(directory, prefix):
+    """(training, wall) seconds per step of the runs PREFIX<N>-<before|after>-<round>, by (N, label)."""
     runs = {}
-    for path in glob.glob(os.path.join(directory, "b*-*-*", "summary.json")):
-        match = re.fullmatch(r"b(\d+)-(before|after)-(\d+)", os.path.basename(os.path.dirname(path)))
+    for path in glob.glob(os.path.join(directory, prefix + "*-*-*", "summary.json")):
+        match = re.fullmatch(prefix + r"(\d+)-(before|after)-(\d+)", os.path.basename(os.path.dirname(path)))
         if not match:
             continue
         with open(path) as f:
             summary = json.load(f)
         runs.setdefault((int(match.group(1)), match.group(2)), []).append(
             (summary["seconds"] / summary["steps"], summary["wall_seconds"] / summary["steps"]))
+    return runs
+
+
+def main(directory):
+    runs = per_step(directory, "b")
     print("| batch | rounds | training µs/step before | after | after / before "
           "| wall µs/step before | after | after / before |")
     print("|---|---|---|---|---|---|---|---|")
@@ -40,15 +46,7 @@ def main(directory):
             cells += [f"{b:.1f}", f"{a:.1f}", f"{a / b:.2f}"]
         print(f"| {batch} | {min(len(before), len(after))} | " + " | ".join(cells) + " |")
 
-    every = {}
-    for path in glob.glob(os.path.join(directory, "le*-*-*", "summary.json")):
-        match = re.fullmatch(r"le(\d+)-(before|after)-(\d+)", os.path.basename(os.path.dirname(path)))
-        if not match:
-            continue
-        with open(path) as f:
-            summary = json.load(f)
-        every.setdefault((match.group(2), int(match.group(1))), []).append(
-            (summary["seconds"] / summary["steps"], summary["wall_seconds"] / summary["steps"]))
+    every = {(label, n): values for (n, label), values in per_step(directory, "le").items()}
     if every:
         print()
         print("| binary | metrics line every | rounds | training µs/step | wall µs/step |")

@@ -23,9 +23,9 @@ public final class Trainer {
     public let dataParallel: DataParallel
     /// The optimizer over `model`'s parameters (its state is per rank, identical on all).
     public let optimizer: Optimizer
-    /// `model.parameters`, listed once: walking the module tree builds every parameter's name,
-    /// which at small batches cost the trainer several percent of each step.
-    private let parameters: [Tensor]
+    /// `model.parameters` as the optimizer holds them, listed once: walking the module tree
+    /// builds every parameter's name, which at small batches cost several percent of each step.
+    private var parameters: [Tensor] { optimizer.parameters }
     /// The training split (every rank holds all of it; the sampler picks its shard).
     public let train: Dataset
     /// The validation split, evaluated rank-strided and reduced; nil without one.
@@ -107,7 +107,6 @@ public final class Trainer {
         if let initFrom { try WeightsFile.load(initFrom, into: model) }
         loss = LossFunction(config: c)
         let parameters = model.parameters
-        self.parameters = parameters
         optimizer = OptimizerFactory.make(plan, parameters: parameters)
         sampler = DistributedSampler(sampleCount: train.count, worldSize: communicator.worldSize, rank: communicator.rank,
                                      shuffle: c.shuffle, seed: c.seed, dropLast: c.dropLast)
